@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// config is the function's configuration, read once from the environment.
+type config struct {
+	SecretID         string
+	SecretField      string
+	AppID            string
+	ServiceURL       string
+	EndpointURL      string
+	Timeout          time.Duration
+	CacheTTL         time.Duration
+	TokenCookie      string
+	AllowedOrigins   []string
+	ErrorRedirectURL *url.URL
+	AllowedHosts     []string
+}
+
+// parseConfig reads every variable and reports all problems together.
+func parseConfig(getenv func(string) string) (config, error) {
+	p := &parser{getenv: getenv}
+	c := config{
+		SecretID:       p.required("AIM_API_KEY_SECRET_ID"),
+		SecretField:    getenv("AIM_API_KEY_SECRET_FIELD"),
+		AppID:          p.required("AIM_APP_ID"),
+		ServiceURL:     p.url("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30", false),
+		EndpointURL:    p.url("AIM_ENDPOINT_URL", "", false),
+		Timeout:        p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
+		CacheTTL:       p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
+		TokenCookie:    p.cookieName("TOKEN_COOKIE"),
+		AllowedOrigins: p.origins("ALLOWED_ORIGINS"),
+		AllowedHosts:   p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
+	}
+	if raw := p.url("ERROR_REDIRECT_URL", "", true); raw != "" {
+		c.ErrorRedirectURL, _ = url.Parse(raw)
+	}
+	return c, errors.Join(p.problems...)
+}
+
+type parser struct {
+	getenv   func(string) string
+	problems []error
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.problems = append(p.problems, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
+}
+
+func (p *parser) required(name string) string {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		p.fail(name, "required")
+	}
+	return v
+}
+
+// url reads an absolute http(s) URL; a query is allowed only where the
+// URL is a page (the error redirect), not an API base.
+func (p *parser) url(name, def string, page bool) string {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return def
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil, u.Host == "", u.Scheme != "https" && u.Scheme != "http":
+		p.fail(name, "want an absolute http(s) URL")
+	case u.User != nil:
+		p.fail(name, "must not carry user-info")
+	case !page && (u.RawQuery != "" || u.Fragment != ""):
+		p.fail(name, "must not carry a query or fragment")
+	}
+	return strings.TrimRight(v, "/")
+}
+
+func (p *parser) duration(name string, def, max time.Duration) time.Duration {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > max {
+		p.fail(name, "want a duration such as %s, above 0 and at most %s", def, max)
+		return def
+	}
+	return d
+}
+
+func (p *parser) cookieName(name string) string {
+	v := strings.TrimSpace(p.getenv(name))
+	if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("()<>@,;:\\\"/[]?={}", r) }) {
+		p.fail(name, "not a valid cookie name")
+	}
+	return v
+}
+
+func (p *parser) list(name string, norm func(string) string) []string {
+	var out []string
+	for _, v := range strings.Split(p.getenv(name), ",") {
+		if v = norm(strings.TrimSpace(v)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// origins reads scheme://host[:port] values, compared exactly with Origin.
+func (p *parser) origins(name string) []string {
+	out := p.list(name, func(s string) string { return strings.TrimRight(s, "/") })
+	for _, o := range out {
+		u, err := url.Parse(o)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.Path != "" || u.RawQuery != "" {
+			p.fail(name, "%q is not an origin such as https://shop.example.com", o)
+		}
+	}
+	return out
+}

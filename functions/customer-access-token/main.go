@@ -1,0 +1,68 @@
+// Command customer-access-token is the Lambda behind a storefront's "Manage
+// my cards" button: it answers with a redirect to AIM's card-management page.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/handler"
+	"github.com/aimcards/customer-access-token/internal/secrets"
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+)
+
+// prefetchBudget bounds the credential fetch at init; see DESIGN.md.
+const prefetchBudget = 2 * time.Second
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	cfg, err := parseConfig(os.Getenv)
+	if err != nil {
+		log.Error("invalid configuration", "problems", strings.Split(err.Error(), "\n"))
+		os.Exit(1)
+	}
+	h, err := build(context.Background(), cfg, log)
+	if err != nil {
+		log.Error("cannot start", "error", err.Error())
+		os.Exit(1)
+	}
+	h.Prefetch(context.Background(), prefetchBudget)
+	lambda.Start(h.Handle)
+}
+
+// build makes the SDK client, the AIM client and the handler, once.
+func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler, error) {
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	client, err := aim.NewClient(aim.Options{
+		ServiceURL:  cfg.ServiceURL,
+		EndpointURL: cfg.EndpointURL,
+		AppID:       cfg.AppID,
+		Timeout:     cfg.Timeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	keys := secrets.NewCache(secretsmanager.NewFromConfig(awsCfg), secrets.Options{
+		SecretID: cfg.SecretID, Field: cfg.SecretField, TTL: cfg.CacheTTL, Logger: log,
+	})
+	return handler.New(handler.Options{
+		Keys:             keys,
+		AIM:              client,
+		CacheTTL:         cfg.CacheTTL,
+		CredentialBudget: cfg.Timeout,
+		TokenCookie:      cfg.TokenCookie,
+		AllowedOrigins:   cfg.AllowedOrigins,
+		ErrorRedirectURL: cfg.ErrorRedirectURL,
+		AllowedHosts:     cfg.AllowedHosts,
+		Logger:           log,
+	}), nil
+}

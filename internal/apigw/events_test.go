@@ -1,0 +1,126 @@
+package apigw
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// readEvent loads a payload from the project's events/ folder.
+func readEvent(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestEventsDecode decodes every file in events/ and checks it is the
+// payload format its name says.
+func TestEventsDecode(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no events found: %v", err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		if name == "env.json" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			ev, err := Decode(readEvent(t, name))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			want := FormatREST
+			if strings.HasPrefix(name, "httpapi-") {
+				want = FormatHTTP
+			}
+			if ev.Format != want {
+				t.Errorf("format: got %v, want %v", ev.Format, want)
+			}
+			if ev.RequestID == "" || ev.Method == "" {
+				t.Errorf("got request id %q and method %q, want both set", ev.RequestID, ev.Method)
+			}
+		})
+	}
+}
+
+// TestParseCallEvents maps the real payloads onto calls or request errors.
+func TestParseCallEvents(t *testing.T) {
+	const tok = "sbx-customer-token-0001"
+	tests := []struct {
+		file      string
+		want      Call
+		wantJSON  bool
+		wantParam string // the parameter a *RequestError names
+		wantCode  Code
+	}{
+		{file: "httpapi-add-customer-card.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}},
+		{file: "httpapi-add-contract-card.json", want: Call{Mode: "ADD_CONTRACT_CARD", ItemKey: 5001, Token: tok}},
+		{file: "httpapi-add-student-card.json", want: Call{Mode: "ADD_STUDENT_CARD", ItemKey: 7001, Token: tok}},
+		{file: "httpapi-update-card.json", want: Call{Mode: "UPDATE_CARD", ItemKey: 9001, Token: tok}},
+		{file: "httpapi-no-mode.json", want: Call{Token: tok}},
+		{file: "httpapi-json.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}, wantJSON: true},
+		{file: "httpapi-accept-json.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}, wantJSON: true},
+		{file: "httpapi-cookie-token.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}},
+		{file: "httpapi-bearer-token.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}},
+		{file: "httpapi-expired-token.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: "sbx-expired-token-0001"}},
+		{file: "httpapi-unknown-card.json", want: Call{Mode: "UPDATE_CARD", ItemKey: 9999, Token: tok}},
+		{file: "httpapi-bad-mode.json", wantParam: "Mode", wantCode: CodeInvalidRequest},
+		{file: "httpapi-missing-itemkey.json", wantParam: "ItemKey", wantCode: CodeInvalidRequest},
+		{file: "httpapi-itemkey-with-customer-card.json", wantParam: "ItemKey", wantCode: CodeInvalidRequest},
+		{file: "httpapi-itemkey-overflow.json", wantParam: "ItemKey", wantCode: CodeInvalidRequest},
+		{file: "httpapi-acct-overflow.json", wantParam: "Acct", wantCode: CodeInvalidRequest},
+		{file: "httpapi-repeated-mode.json", wantParam: "Mode", wantCode: CodeInvalidRequest},
+		{file: "httpapi-token-in-query.json", wantParam: "Token", wantCode: CodeInvalidRequest},
+		{file: "httpapi-missing-token.json", wantParam: "Token", wantCode: CodeMissingToken},
+		{file: "httpapi-long-token.json", wantParam: "Token", wantCode: CodeInvalidRequest},
+		{file: "rest-add-customer-card.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}},
+		{file: "rest-add-contract-card.json", want: Call{Mode: "ADD_CONTRACT_CARD", ItemKey: 5001, Token: tok}},
+		{file: "rest-add-student-card.json", want: Call{Mode: "ADD_STUDENT_CARD", ItemKey: 7001, Token: tok}},
+		{file: "rest-update-card.json", want: Call{Mode: "UPDATE_CARD", ItemKey: 9001, Token: tok}},
+		{file: "rest-no-mode.json", want: Call{Token: tok}},
+		{file: "rest-json.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}, wantJSON: true},
+		{file: "rest-cookie-token.json", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: tok}},
+		{file: "rest-repeated-mode.json", wantParam: "Mode", wantCode: CodeInvalidRequest},
+		{file: "rest-missing-token.json", wantParam: "Token", wantCode: CodeMissingToken},
+		{file: "rest-bad-mode.json", wantParam: "Mode", wantCode: CodeInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			ev, err := Decode(readEvent(t, tt.file))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if ev.Method != "GET" {
+				t.Fatalf("method: got %s, want GET", ev.Method)
+			}
+			call, err := ParseCall(ev, Options{TokenCookie: "aim_token"})
+			if tt.wantParam != "" {
+				var re *RequestError
+				if !errors.As(err, &re) {
+					t.Fatalf("got %v, want a *RequestError naming %s", err, tt.wantParam)
+				}
+				if re.Param != tt.wantParam || re.Problem().Code != tt.wantCode {
+					t.Errorf("got param %q code %q, want %q %q", re.Param, re.Problem().Code, tt.wantParam, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseCall: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, call); diff != "" {
+				t.Errorf("call (-want +got):\n%s", diff)
+			}
+			if got, _ := WantsJSON(ev); got != tt.wantJSON {
+				t.Errorf("WantsJSON: got %v, want %v", got, tt.wantJSON)
+			}
+		})
+	}
+}

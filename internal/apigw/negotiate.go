@@ -1,0 +1,63 @@
+package apigw
+
+import (
+	"strconv"
+	"strings"
+)
+
+// WantsJSON reports whether the caller asked for the JSON answer: with
+// format=json, or with an Accept header that prefers application/json over
+// text/html. Accept */* or no Accept is no preference (a redirect).
+func WantsJSON(ev Event) (bool, error) {
+	format, err := singleParam(ev, "format")
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(format) {
+	case "json":
+		return true, nil
+	case "":
+	default:
+		return false, &RequestError{Param: "format", Detail: "format must be json when given."}
+	}
+	accept, _ := ev.Header("Accept")
+	qj, sj := quality(accept, "application", "json")
+	qh, sh := quality(accept, "text", "html")
+	// On equal weight the more specific range wins: "application/json, */*"
+	// (as axios sends) names JSON and only allows HTML.
+	return qj > qh || (qj == qh && qj > 0 && sj > sh), nil
+}
+
+// quality is the q-value Accept gives a media type, taken from the most
+// specific range that matches it (RFC 9110, 12.5.1), and that specificity
+// (2 exact, 1 type/*, 0 */*, -1 no match).
+func quality(accept, typ, sub string) (float64, int) {
+	best, q := -1, 0.0
+	for _, part := range strings.Split(accept, ",") {
+		params := strings.Split(part, ";")
+		rng := strings.ToLower(strings.TrimSpace(params[0]))
+		rt, rs, _ := strings.Cut(rng, "/")
+		spec := -1
+		switch {
+		case rt == typ && rs == sub:
+			spec = 2
+		case rt == typ && rs == "*":
+			spec = 1
+		case rt == "*" && rs == "*":
+			spec = 0
+		}
+		if spec <= best {
+			continue
+		}
+		best, q = spec, 1
+		for _, p := range params[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(k, "q") {
+				if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+					q = f
+				}
+			}
+		}
+	}
+	return q, best
+}

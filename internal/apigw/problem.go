@@ -1,0 +1,104 @@
+package apigw
+
+import "fmt"
+
+// Code is the machine-readable error code of a problem answer. The set is
+// closed: every failure the function answers maps to exactly one of these.
+type Code string
+
+// The error codes, with the HTTP status each one answers with in Status.
+const (
+	CodeInvalidRequest   Code = "invalid_request"
+	CodeMissingToken     Code = "missing_token"
+	CodeSessionExpired   Code = "session_expired"
+	CodeAIMRejected      Code = "aim_rejected"
+	CodeUnavailable      Code = "unavailable"
+	CodeUpstreamError    Code = "upstream_error"
+	CodeUpstreamTimeout  Code = "upstream_timeout"
+	CodeOriginNotAllowed Code = "origin_not_allowed"
+	CodeMethodNotAllowed Code = "method_not_allowed"
+	CodeInternal         Code = "internal_error"
+)
+
+// problemKinds is the one table from code to status, title and the detail
+// shown when nothing more specific is known.
+var problemKinds = map[Code]struct {
+	status        int
+	title, detail string
+}{
+	CodeInvalidRequest:   {400, "Invalid request", "The request is not valid."},
+	CodeMissingToken:     {401, "Sign-in required", "Please sign in to manage your cards."},
+	CodeSessionExpired:   {401, "Session expired", "Your session has expired. Please sign in again."},
+	CodeAIMRejected:      {422, "Request refused", "The store could not open card management for this request."},
+	CodeUnavailable:      {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly."},
+	CodeUpstreamError:    {502, "Store system error", "The store's system did not answer as expected. Please try again later."},
+	CodeUpstreamTimeout:  {504, "Store system timeout", "The store's system took too long to answer. Please try again."},
+	CodeOriginNotAllowed: {403, "Origin not allowed", "This site is not allowed to call card management."},
+	CodeMethodNotAllowed: {405, "Method not allowed", "Only GET is supported here."},
+	CodeInternal:         {500, "Internal error", "Internal error."},
+}
+
+// Status is the HTTP status the code answers with.
+func (c Code) Status() int {
+	if k, ok := problemKinds[c]; ok {
+		return k.status
+	}
+	return 500
+}
+
+// Problem is an RFC 9457 problem answer with the function's code.
+type Problem struct {
+	Code         Code
+	Detail       string // safe to show a customer; the code's default when empty
+	AIMErrorCode string // AIM's ErrorCode, when AIM gave one
+	RetryAfter   string // passed on as Retry-After
+}
+
+// problemBody is the problem+json document.
+type problemBody struct {
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	Status       int    `json:"status"`
+	Detail       string `json:"detail"`
+	Code         Code   `json:"code"`
+	AIMErrorCode string `json:"aimErrorCode,omitempty"`
+}
+
+func (p Problem) body() problemBody {
+	k, ok := problemKinds[p.Code]
+	if !ok {
+		p.Code, k = CodeInternal, problemKinds[CodeInternal]
+	}
+	detail := p.Detail
+	if detail == "" {
+		detail = k.detail
+	}
+	return problemBody{
+		Type:         fmt.Sprintf("urn:aim-cards:problem:%s", p.Code),
+		Title:        k.title,
+		Status:       k.status,
+		Detail:       detail,
+		Code:         p.Code,
+		AIMErrorCode: p.AIMErrorCode,
+	}
+}
+
+// RequestError is a request the caller got wrong. Detail is safe to show.
+type RequestError struct {
+	Code   Code   // CodeInvalidRequest when empty
+	Param  string // the parameter or header at fault
+	Detail string
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("apigw: bad %s: %s", e.Param, e.Detail)
+}
+
+// Problem turns the error into the answer's problem.
+func (e *RequestError) Problem() Problem {
+	code := e.Code
+	if code == "" {
+		code = CodeInvalidRequest
+	}
+	return Problem{Code: code, Detail: e.Detail}
+}

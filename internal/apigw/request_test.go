@@ -1,0 +1,153 @@
+package apigw
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func httpEvent(rawQuery string, headers map[string][]string) Event {
+	q, _ := url.ParseQuery(rawQuery)
+	if headers == nil {
+		headers = map[string][]string{}
+	}
+	if _, ok := headers["token"]; !ok {
+		headers["token"] = []string{"tok-1"}
+	}
+	return Event{Format: FormatHTTP, Method: "GET", Query: q, Headers: headers}
+}
+
+func TestParseCallQuery(t *testing.T) {
+	tests := []struct {
+		query     string
+		want      Call
+		wantParam string
+	}{
+		{query: "mode=update_card&itemkey=42", want: Call{Mode: "UPDATE_CARD", ItemKey: 42, Token: "tok-1"}},
+		{query: "MODE=Add_Customer_Card&ACCT=7", want: Call{Mode: "ADD_CUSTOMER_CARD", Acct: 7, Token: "tok-1"}},
+		{query: "Mode=&ItemKey=", want: Call{Token: "tok-1"}},
+		{query: "Acct=2147483647", want: Call{Acct: 2147483647, Token: "tok-1"}},
+		{query: "Mode=UPDATE_CARD&ItemKey=9223372036854775807", want: Call{Mode: "UPDATE_CARD", ItemKey: 9223372036854775807, Token: "tok-1"}},
+		{query: "utm_source=mail&utm_source=x", want: Call{Token: "tok-1"}},
+		{query: "Mode=UPDATE_CARD&ItemKey=9223372036854775808", wantParam: "ItemKey"},
+		{query: "Acct=2147483648", wantParam: "Acct"},
+		{query: "Acct=0", wantParam: "Acct"},
+		{query: "Acct=-1", wantParam: "Acct"},
+		{query: "Acct=+1", wantParam: "Acct"},
+		{query: "Acct=007", wantParam: "Acct"},
+		{query: "Acct=1e3", wantParam: "Acct"},
+		{query: "Acct=0x10", wantParam: "Acct"},
+		{query: "Acct= 5", wantParam: "Acct"},
+		{query: "Mode=UPDATE_CARD&ItemKey=1.0", wantParam: "ItemKey"},
+		{query: "Mode=UPDATE_CARD", wantParam: "ItemKey"},
+		{query: "ItemKey=5", wantParam: "ItemKey"},
+		{query: "Mode=ADD_CUSTOMER_CARD&ItemKey=5", wantParam: "ItemKey"},
+		{query: "Mode=ADD_EVERYTHING", wantParam: "Mode"},
+		{query: "Mode=upd%C4%B1te_card", wantParam: "Mode"}, // dotless ı upper-cases to I
+		{query: "Mode=ADD_CUSTOMER_CARD%00", wantParam: "Mode"},
+		{query: "Mode=UPDATE_CARD&mode=UPDATE_CARD&ItemKey=1", wantParam: "Mode"},
+		{query: "Acct=1&acct=2", wantParam: "Acct"},
+		{query: "token=abc", wantParam: "Token"},
+		{query: "TOKEN=", wantParam: "Token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			call, err := ParseCall(httpEvent(tt.query, nil), Options{})
+			if tt.wantParam != "" {
+				var re *RequestError
+				if !errors.As(err, &re) || re.Param != tt.wantParam {
+					t.Fatalf("got %v, want a *RequestError naming %s", err, tt.wantParam)
+				}
+				if re.Detail == "" {
+					t.Error("got an empty detail, want a sentence")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseCall: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, call); diff != "" {
+				t.Errorf("call (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseCallToken(t *testing.T) {
+	long := strings.Repeat("a", MaxTokenLength+1)
+	tests := []struct {
+		name       string
+		headers    map[string][]string
+		cookies    []string
+		authorizer bool
+		want       string
+		wantCode   Code
+	}{
+		{name: "header", headers: map[string][]string{"token": {"t1"}}, want: "t1"},
+		{name: "header wins over bearer", headers: map[string][]string{"token": {"t1"}, "authorization": {"Bearer t2"}}, want: "t1"},
+		{name: "bearer", headers: map[string][]string{"token": nil, "authorization": {"bearer t2"}}, want: "t2"},
+		{name: "bearer belongs to authorizer", headers: map[string][]string{"token": nil, "authorization": {"Bearer jwt"}}, authorizer: true, wantCode: CodeMissingToken},
+		{name: "basic is not a token", headers: map[string][]string{"token": nil, "authorization": {"Basic dTpw"}}, wantCode: CodeMissingToken},
+		{name: "cookie", headers: map[string][]string{"token": nil}, cookies: []string{"a=b", " aim_token=t3"}, want: "t3"},
+		{name: "other cookie", headers: map[string][]string{"token": nil}, cookies: []string{"aim_tokenx=t3"}, wantCode: CodeMissingToken},
+		{name: "none", headers: map[string][]string{"token": nil}, wantCode: CodeMissingToken},
+		{name: "too long", headers: map[string][]string{"token": {long}}, wantCode: CodeInvalidRequest},
+		{name: "longest", headers: map[string][]string{"token": {long[1:]}}, want: long[1:]},
+		{name: "CR LF", headers: map[string][]string{"token": {"a\r\nb"}}, wantCode: CodeInvalidRequest},
+		{name: "NUL", headers: map[string][]string{"token": {"a\x00b"}}, wantCode: CodeInvalidRequest},
+		{name: "non-ASCII", headers: map[string][]string{"token": {"tökén"}}, wantCode: CodeInvalidRequest},
+		{name: "repeated", headers: map[string][]string{"token": {"a", "b"}}, wantCode: CodeInvalidRequest},
+		{name: "bad cookie value", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a b"}, wantCode: CodeInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := httpEvent("", tt.headers)
+			ev.Cookies, ev.Authorizer = tt.cookies, tt.authorizer
+			call, err := ParseCall(ev, Options{TokenCookie: "aim_token"})
+			if tt.wantCode != "" {
+				var re *RequestError
+				if !errors.As(err, &re) || re.Problem().Code != tt.wantCode {
+					t.Fatalf("got %v, want code %s", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil || call.Token != tt.want {
+				t.Fatalf("got token %q (err %v), want %q", call.Token, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestWantsJSON(t *testing.T) {
+	tests := []struct {
+		query, accept string
+		want          bool
+		wantErr       bool
+	}{
+		{accept: "", want: false},
+		{accept: "*/*", want: false},
+		{accept: "application/json", want: true},
+		{accept: "application/json, text/plain, */*", want: true},
+		{accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", want: false},
+		{accept: "text/html;q=0.5, application/json", want: true},
+		{accept: "application/*", want: true},
+		{accept: "text/html, application/json", want: false},
+		{accept: "application/json;q=0", want: false},
+		{query: "format=json", accept: "text/html", want: true},
+		{query: "FORMAT=JSON", want: true},
+		{query: "format=xml", wantErr: true},
+		{query: "format=json&format=json", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query+" "+tt.accept, func(t *testing.T) {
+			ev := httpEvent(tt.query, map[string][]string{"accept": {tt.accept}})
+			got, err := WantsJSON(ev)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("got %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

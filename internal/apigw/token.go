@@ -1,0 +1,58 @@
+package apigw
+
+import (
+	"fmt"
+	"strings"
+)
+
+// customerToken finds the customer's AIM login token: header Token, then
+// Authorization: Bearer (unless an API Gateway authorizer owns that header),
+// then the configured cookie.
+func customerToken(ev Event, opts Options) (string, error) {
+	tok, err := headerValue(ev, "Token", MaxTokenLength)
+	if tok != "" || err != nil {
+		return tok, err
+	}
+	if !ev.Authorizer {
+		auth, n := ev.Header("Authorization")
+		if n > 1 {
+			return "", &RequestError{Param: "Authorization", Detail: "The Authorization header must be sent once."}
+		}
+		scheme, rest, _ := strings.Cut(auth, " ")
+		if strings.EqualFold(scheme, "Bearer") && rest != "" {
+			return checkToken("Authorization", strings.TrimSpace(rest), MaxTokenLength)
+		}
+	}
+	if opts.TokenCookie != "" {
+		if v, ok := ev.Cookie(opts.TokenCookie); ok && v != "" {
+			return checkToken("Cookie "+opts.TokenCookie, v, MaxTokenLength)
+		}
+	}
+	return "", &RequestError{Code: CodeMissingToken, Param: "Token", Detail: "Please sign in to manage your cards."}
+}
+
+// headerValue returns a header sent at most once, checked like a token.
+func headerValue(ev Event, name string, max int) (string, error) {
+	v, n := ev.Header(name)
+	if n > 1 {
+		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}
+	}
+	if v == "" {
+		return "", nil
+	}
+	return checkToken(name, v, max)
+}
+
+// checkToken refuses values that are too long or hold anything but
+// printable ASCII, so nothing odd is forwarded to AIM in a header.
+func checkToken(name, v string, max int) (string, error) {
+	if len(v) > max {
+		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value is too long.", name)}
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x21 || v[i] > 0x7e {
+			return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
+		}
+	}
+	return v, nil
+}

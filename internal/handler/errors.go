@@ -1,0 +1,95 @@
+package handler
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
+)
+
+// errInternal stands for a bug (a recovered panic).
+var errInternal = errors.New("handler: internal error")
+
+// errSessionExpired is AIM refusing the customer's token after a refresh.
+type errSessionExpired struct{ err error }
+
+func (e errSessionExpired) Error() string { return "customer token refused: " + e.err.Error() }
+func (e errSessionExpired) Unwrap() error { return e.err }
+
+// errUnsafeURL is an AccountManagementUrl that failed the redirect checks.
+type errUnsafeURL struct{ reason string }
+
+func (e errUnsafeURL) Error() string { return "unsafe AccountManagementUrl: " + e.reason }
+
+// problemFor is the one place that turns an error into the answer's code
+// and a detail safe to show a customer. Everything else goes to the log.
+func problemFor(err error) apigw.Problem {
+	var (
+		reqErr  *apigw.RequestError
+		aimErr  *aim.Error
+		expired errSessionExpired
+		unsafe  errUnsafeURL
+	)
+	switch {
+	case errors.As(err, &reqErr):
+		return reqErr.Problem()
+	case errors.As(err, &expired):
+		return apigw.Problem{Code: apigw.CodeSessionExpired}
+	case errors.As(err, &unsafe):
+		return apigw.Problem{Code: apigw.CodeUpstreamError}
+	case errors.As(err, &aimErr):
+		return aimProblem(aimErr)
+	case errors.Is(err, errKeyUnavailable):
+		return apigw.Problem{Code: apigw.CodeUnavailable}
+	}
+	return apigw.Problem{Code: apigw.CodeInternal}
+}
+
+func aimProblem(e *aim.Error) apigw.Problem {
+	switch e.Kind {
+	case aim.KindRejected:
+		p := apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(e.Code, 100)}
+		if e.HTTPStatus >= 200 && e.HTTPStatus < 300 {
+			p.Detail = clean(e.DisplayText, 500)
+		}
+		return p
+	case aim.KindThrottled:
+		return apigw.Problem{Code: apigw.CodeUnavailable, RetryAfter: clean(e.RetryAfter, 40)}
+	case aim.KindTimeout:
+		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
+	case aim.KindUnauthorized:
+		// Reached only for discovery: our own ApiKey refused.
+		return apigw.Problem{Code: apigw.CodeUpstreamError}
+	}
+	return apigw.Problem{Code: apigw.CodeUpstreamError}
+}
+
+// clean keeps AIM's text printable and short before it is shown.
+func clean(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "")
+	}
+	return s
+}
+
+// problem answers err, as problem+json or, in redirect mode with an error
+// page configured, as a redirect to it.
+func (h *Handler) problem(rec *record, ev apigw.Event, wantJSON bool, err error) apigw.Answer {
+	p := problemFor(err)
+	rec.outcome, rec.code, rec.cause = "error", p.Code, err.Error()
+	if !wantJSON && h.opts.ErrorRedirectURL != nil && p.Code != apigw.CodeMethodNotAllowed && p.Code != apigw.CodeOriginNotAllowed {
+		a := apigw.ErrorRedirect(h.opts.ErrorRedirectURL, p)
+		rec.status = a.Status
+		return a
+	}
+	a := apigw.ProblemAnswer(p)
+	rec.status = a.Status
+	return a
+}

@@ -1,0 +1,158 @@
+package handler
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Sentinel secret values: none may appear in a log line or an error body.
+const (
+	testAPIKey     = "sentinel-api-key-7f1e"
+	testOAuthToken = "sentinel-oauth-token-22c9"
+	testCustomer   = "sbx-customer-token-0001"
+	testAccess     = "sentinel-access-token-9b0d"
+	testAccountURL = "https://10846.active-e.net:7890/AccountManagement?at=sentinel-url-secret-5a3e"
+)
+
+// fakeKeys is a hand-written KeySource.
+type fakeKeys struct {
+	key       string
+	err       error
+	fresh     string // what Refresh returns; "" keeps key
+	limited   bool   // Refresh is rate-limited
+	refreshes int
+}
+
+func (f *fakeKeys) APIKey(context.Context) (string, error) { return f.key, f.err }
+
+func (f *fakeKeys) Refresh(context.Context) (string, bool, error) {
+	if f.limited {
+		return f.key, false, nil
+	}
+	f.refreshes++
+	if f.fresh != "" {
+		f.key = f.fresh
+	}
+	return f.key, true, f.err
+}
+
+// fakeAIM is a hand-written AIM with replaceable operations.
+type fakeAIM struct {
+	mu             sync.Mutex
+	endpointFn     func(apiKey string) (aim.Endpoint, error)
+	accessFn       func(creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
+	endpointCalls  int
+	accessCalls    int
+	lastAccessReq  aim.AccessTokenRequest
+	lastAccessCred aim.Credentials
+}
+
+func (f *fakeAIM) GetEndPoint(_ context.Context, apiKey string) (aim.Endpoint, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.endpointCalls++
+	if f.endpointFn != nil {
+		return f.endpointFn(apiKey)
+	}
+	return aim.Endpoint{URL: "https://10846.active-e.net:7890", OAuthToken: testOAuthToken}, nil
+}
+
+func (f *fakeAIM) CustomerAccessToken(_ context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.accessCalls++
+	f.lastAccessReq, f.lastAccessCred = req, creds
+	if f.accessFn != nil {
+		return f.accessFn(creds, req)
+	}
+	return aim.AccessToken{Token: testAccess, AccountManagementURL: testAccountURL}, nil
+}
+
+// fakeClock is a settable clock.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// testHandler builds a Handler over fakes, logging into logs.
+func testHandler(keys *fakeKeys, client *fakeAIM, logs *bytes.Buffer, edit func(*Options)) *Handler {
+	opts := Options{
+		Keys:           keys,
+		AIM:            client,
+		CacheTTL:       5 * time.Minute,
+		TokenCookie:    "aim_token",
+		AllowedOrigins: []string{"https://shop.example.com"},
+		Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
+	}
+	if edit != nil {
+		edit(&opts)
+	}
+	return New(opts)
+}
+
+// answer is a decoded function answer of either format.
+type answer struct {
+	Status  int
+	Headers map[string]string
+	Body    string
+}
+
+// invoke runs one event file through the handler the way the runtime does:
+// JSON in, JSON out.
+func invoke(t *testing.T, h *Handler, payload []byte) answer {
+	t.Helper()
+	out, err := h.Handle(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("Handle returned a Lambda error: %v", err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	h2 := map[string]string{}
+	for k, v := range a.Headers {
+		h2[k] = v
+	}
+	for k, v := range a.MultiValueHeaders {
+		if len(v) > 0 {
+			h2[k] = v[0]
+		}
+	}
+	return answer{Status: a.StatusCode, Headers: h2, Body: a.Body}
+}
+
+func eventFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// problemOf decodes a problem+json body.
+func problemOf(t *testing.T, a answer) map[string]any {
+	t.Helper()
+	if a.Headers["Content-Type"] != "application/problem+json" {
+		t.Fatalf("got Content-Type %q (status %d), want application/problem+json", a.Headers["Content-Type"], a.Status)
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(a.Body), &p); err != nil {
+		t.Fatalf("problem body: %v", err)
+	}
+	return p
+}

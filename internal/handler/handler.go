@@ -1,0 +1,110 @@
+// Package handler is the Lambda handler: it reads an API Gateway event,
+// gets the store's credentials, asks AIM for a customer access token and
+// answers with a redirect, a JSON body or a problem.
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// KeySource holds the store's AIM ApiKey (see secrets.Cache).
+type KeySource interface {
+	APIKey(ctx context.Context) (string, error)
+	Refresh(ctx context.Context) (key string, refreshed bool, err error)
+}
+
+// AIM is the part of the AIM client the handler uses (see aim.Client).
+type AIM interface {
+	GetEndPoint(ctx context.Context, apiKey string) (aim.Endpoint, error)
+	CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
+}
+
+// Options configures a Handler.
+type Options struct {
+	Keys             KeySource
+	AIM              AIM
+	CacheTTL         time.Duration // lifetime of the discovered endpoint and OAuthToken
+	CredentialBudget time.Duration // bound on fetching credentials in one request
+	TokenCookie      string
+	AllowedOrigins   []string
+	ErrorRedirectURL *url.URL // nil: errors answer problem+json in redirect mode too
+	AllowedHosts     []string // exact hosts allowed in AccountManagementUrl; empty: any
+	Logger           *slog.Logger
+	Now              func() time.Time
+}
+
+// Handler answers API Gateway events. Build it with New.
+type Handler struct {
+	opts  Options
+	creds *credentials
+	log   *slog.Logger
+}
+
+// New builds a Handler.
+func New(opts Options) *Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CredentialBudget <= 0 {
+		opts.CredentialBudget = 4 * time.Second
+	}
+	return &Handler{
+		opts:  opts,
+		creds: newCredentials(opts.Keys, opts.AIM, opts.CacheTTL, opts.Now, opts.Logger),
+		log:   opts.Logger,
+	}
+}
+
+// Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
+// request. A failure is logged and left for the request path to retry.
+func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	start := h.opts.Now()
+	if _, err := h.creds.get(ctx); err != nil {
+		h.log.Warn("credential prefetch failed; will retry on the first request", "error", err.Error())
+		return
+	}
+	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds())
+}
+
+// Handle is the Lambda entry point. It never returns an error: every
+// failure is an answer, so no bad request becomes a Lambda function error.
+func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any, err error) {
+	rec := &record{start: h.opts.Now()}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		rec.requestID = lc.AwsRequestID
+	}
+	ev, derr := apigw.Decode(payload)
+	defer func() {
+		if p := recover(); p != nil {
+			rec.cause = "panic"
+			h.log.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
+			out = ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, errInternal)))
+		}
+		h.logRecord(rec)
+	}()
+	if derr != nil {
+		rec.cause = derr.Error()
+		a := apigw.ProblemAnswer(apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."})
+		rec.status, rec.code = a.Status, apigw.CodeInvalidRequest
+		return apigw.FormatUnknown.Encode(h.finish(ev, a)), nil
+	}
+	rec.format = ev.Format
+	return ev.Format.Encode(h.finish(ev, h.serve(ctx, ev, rec))), nil
+}
+
+func (h *Handler) finish(ev apigw.Event, a apigw.Answer) apigw.Answer {
+	return apigw.Finish(a, ev, h.opts.AllowedOrigins)
+}
