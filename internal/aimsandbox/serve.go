@@ -1,0 +1,73 @@
+package aimsandbox
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Op names an operation of the sandbox, for Calls, LastHeaders and SetFault.
+type Op string
+
+// The operations the sandbox serves.
+const (
+	OpGetEndPoint         Op = "GetEndPoint"
+	OpSecurity            Op = "Security"
+	OpCustomerAccessToken Op = "CustomerAccessToken"
+	OpGetCustomerTokens   Op = "GetCustomerTokens"
+	OpAccountManagement   Op = "AccountManagement" // the page behind AccountManagementUrl
+)
+
+// route ties a path (lower-case; ServiceStack matches paths without regard
+// to case) to an operation.
+type route struct {
+	op      Op
+	methods []string
+	api     bool // Config.Latency applies
+	handle  func(s *Sandbox, r *http.Request, f Fault) reply
+}
+
+var routes = map[string]route{
+	"/aeservices30/api/getendpoint": {OpGetEndPoint, []string{http.MethodGet}, true, (*Sandbox).getEndPoint},
+	"/api/security":                 {OpSecurity, []string{http.MethodPost}, true, (*Sandbox).security},
+	"/api/customeraccesstoken":      {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
+	"/api/getcustomertokens":        {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
+	"/accountmanagement":            {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
+}
+
+// ServeHTTP answers r like AIM would: it applies Config.Latency, then the
+// pending Fault for the operation, then the operation's normal behaviour.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt, ok := routes[strings.ToLower(r.URL.Path)]
+	if !ok {
+		errorReply(http.StatusNotFound, "NotFound", "Handler for Request not found").write(w)
+		return
+	}
+	if !slices.Contains(rt.methods, r.Method) {
+		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
+		errorReply(http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method+" is not supported by "+string(rt.op)).write(w)
+		return
+	}
+	f, _ := s.record(rt.op, r)
+	if rt.api && !sleep(r.Context(), s.latency) {
+		return
+	}
+	if !sleep(r.Context(), f.Delay) {
+		return
+	}
+	if f.Reset {
+		reset(w)
+		return
+	}
+	rep, ok := f.replacement()
+	if !ok {
+		rep = rt.handle(s, r, f)
+	}
+	if f.Oversize > 0 {
+		rep = pad(rep, f.Oversize)
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	rep.write(w)
+}
