@@ -47,20 +47,21 @@ func problemFor(err error) apigw.Problem {
 }
 
 func aimProblem(e *aim.Error) apigw.Problem {
-	switch e.Kind {
-	case aim.KindRejected:
+	switch {
+	case e.Kind == aim.KindThrottled:
+		return apigw.Problem{Code: apigw.CodeUnavailable, RetryAfter: clean(e.RetryAfter, 40)}
+	case e.Kind == aim.KindTimeout:
+		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
+	case e.Op != aim.OpCustomerAccessToken:
+		// Discovery refusing our own ApiKey or AppId is the store's
+		// problem, not the customer's.
+		return apigw.Problem{Code: apigw.CodeUpstreamError}
+	case e.Kind == aim.KindRejected:
 		p := apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(e.Code, 100)}
 		if e.HTTPStatus >= 200 && e.HTTPStatus < 300 {
 			p.Detail = clean(e.DisplayText, 500)
 		}
 		return p
-	case aim.KindThrottled:
-		return apigw.Problem{Code: apigw.CodeUnavailable, RetryAfter: clean(e.RetryAfter, 40)}
-	case aim.KindTimeout:
-		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
-	case aim.KindUnauthorized:
-		// Reached only for discovery: our own ApiKey refused.
-		return apigw.Problem{Code: apigw.CodeUpstreamError}
 	}
 	return apigw.Problem{Code: apigw.CodeUpstreamError}
 }

@@ -50,7 +50,7 @@ func TestRedirectAndJSON(t *testing.T) {
 func TestErrorTable(t *testing.T) {
 	aimErr := func(kind aim.Kind, status int, edit func(*aim.Error)) func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 		return func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
-			e := &aim.Error{Op: "CustomerAccessToken", Kind: kind, HTTPStatus: status}
+			e := &aim.Error{Op: aim.OpCustomerAccessToken, Kind: kind, HTTPStatus: status}
 			if edit != nil {
 				edit(e)
 			}
@@ -92,7 +92,11 @@ func TestErrorTable(t *testing.T) {
 		{name: "AIM 500", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: aimErr(aim.KindUpstream, 500, nil)},
 		{name: "AIM timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout", accessFn: aimErr(aim.KindTimeout, 0, nil)},
 		{name: "discovery 5xx", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
-			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Kind: aim.KindUpstream, HTTPStatus: 503} }},
+			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindUpstream, HTTPStatus: 503} }},
+		{name: "discovery status error", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
+			endpointFn: func(string) (aim.Endpoint, error) {
+				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidApiKey"}
+			}},
 		{name: "discovery timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout",
 			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Kind: aim.KindTimeout} }},
 		{name: "no api key", event: "httpapi-update-card.json", keys: fakeKeys{err: errors.New("secrets: get x: not found")}, status: 503, code: "unavailable"},

@@ -1,0 +1,144 @@
+// Package aim is a small client for Tri-Tech AIM's AeServices30 web service (a
+// ServiceStack API): endpoint discovery (GetEndPoint) and CustomerAccessToken.
+//
+// Every failure is an *Error whose Kind tells the caller how to answer. Error
+// texts never carry the ApiKey, OAuthToken, customer token or a request URL.
+package aim
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Header names AIM reads, spelled as AIM's metadata pages spell them. They are
+// set without canonicalization so the wire shows that spelling; HTTP itself
+// compares header names case-insensitively.
+const (
+	headerAPIKey     = "ApiKey"
+	headerAppID      = "AppId"
+	headerOAuthToken = "OAuthToken"
+	headerToken      = "Token"
+	headerDeviceID   = "DeviceId"
+)
+
+const (
+	defaultTimeout      = 4 * time.Second
+	defaultMaxBodyBytes = 1 << 20
+)
+
+// Options configures a Client.
+type Options struct {
+	// HTTPClient sends the requests. Nil: NewClient builds one with a
+	// keep-alive transport and no client-level Timeout (per-call timeouts come
+	// from Timeout and ctx). The Client never follows redirects, whichever
+	// HTTPClient it uses: a redirect would carry the ApiKey, OAuthToken and
+	// Token headers to another host.
+	HTTPClient *http.Client
+	// ServiceURL is the AeServices30 base, e.g.
+	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
+	// ServiceURL+"/api/GetEndPoint".
+	ServiceURL string
+	// EndpointURL, when set, replaces the discovered NewEndpointDomain (the
+	// OAuthToken still comes from GetEndPoint).
+	EndpointURL string
+	// AppID is the AIM AppId of this integration. Required.
+	AppID string
+	// Timeout bounds one call, its retry included (default 4s); the ctx
+	// deadline wins if sooner.
+	Timeout time.Duration
+	// MaxBodyBytes bounds a response body (default 1 MiB); a larger body is an
+	// upstream error.
+	MaxBodyBytes int64
+}
+
+// Client calls AIM. It is safe for concurrent use; build one and share it.
+type Client struct {
+	httpClient  *http.Client
+	serviceURL  string
+	endpointURL string
+	appID       string
+	timeout     time.Duration
+	maxBody     int64
+}
+
+// NewClient returns a Client for opts, or one error naming every invalid option.
+func NewClient(opts Options) (*Client, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return &Client{
+		httpClient:  withoutRedirects(opts.HTTPClient),
+		serviceURL:  strings.TrimRight(opts.ServiceURL, "/"),
+		endpointURL: strings.TrimRight(opts.EndpointURL, "/"),
+		appID:       opts.AppID,
+		timeout:     cmp.Or(opts.Timeout, defaultTimeout),
+		maxBody:     cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
+	}, nil
+}
+
+// validate reports every problem of o at once.
+func (o Options) validate() error {
+	var errs []error
+	if _, err := parseBaseURL(o.ServiceURL); err != nil {
+		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
+	}
+	if o.EndpointURL != "" {
+		if _, err := parseBaseURL(o.EndpointURL); err != nil {
+			errs = append(errs, fmt.Errorf("EndpointURL: %w", err))
+		}
+	}
+	if strings.TrimSpace(o.AppID) == "" {
+		errs = append(errs, errors.New("AppID is required"))
+	}
+	if o.Timeout < 0 {
+		errs = append(errs, errors.New("Timeout must not be negative"))
+	}
+	if o.MaxBodyBytes < 0 {
+		errs = append(errs, errors.New("MaxBodyBytes must not be negative"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// parseBaseURL accepts an absolute http or https URL with a host and without
+// user info, query or fragment. Its errors do not repeat the URL.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil, u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return nil, errors.New("must be an absolute http or https URL")
+	case u.User != nil, u.RawQuery != "", u.Fragment != "":
+		return nil, errors.New("must not have user info, a query or a fragment")
+	}
+	return u, nil
+}
+
+// withoutRedirects returns a copy of hc, or a new keep-alive client when hc is
+// nil, that hands redirects back to the caller instead of following them.
+func withoutRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = &http.Client{Transport: newTransport()}
+	}
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// newTransport is http.DefaultTransport with room for a few idle connections
+// per host, so concurrent calls to the one AIM host keep their connections.
+func newTransport() *http.Transport {
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if d, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = d.Clone()
+	}
+	t.MaxIdleConns = max(t.MaxIdleConns, 16)
+	t.MaxIdleConnsPerHost = 4
+	return t
+}

@@ -1,0 +1,72 @@
+package aim
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// Endpoint is the result of endpoint discovery.
+type Endpoint struct {
+	URL        string // NewEndpointDomain (or Options.EndpointURL), no trailing slash
+	OAuthToken string
+}
+
+// endpointResponse is GetEndPoint's answer.
+type endpointResponse struct {
+	NewEndpointDomain string
+	OAuthToken        string
+	Status            Status
+}
+
+func (r *endpointResponse) aimStatus() Status { return r.Status }
+
+// OpGetEndPoint is Error.Op for GetEndPoint.
+const OpGetEndPoint = "GetEndPoint"
+
+// GetEndPoint discovers the store's own AIM server and the OAuthToken that
+// later calls send, using the store's apiKey. With Options.EndpointURL set,
+// that URL replaces the discovered one.
+//
+// AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=GetEndPoint
+func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, error) {
+	var resp endpointResponse
+	cl := call{op: OpGetEndPoint, base: c.serviceURL, header: http.Header{headerAPIKey: {apiKey}}}
+	status, err := c.get(ctx, cl, &resp)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if resp.OAuthToken == "" {
+		return Endpoint{}, missing(OpGetEndPoint, status, "OAuthToken")
+	}
+	u := c.endpointURL
+	if u == "" {
+		if u, err = endpointURL(resp.NewEndpointDomain); err != nil {
+			return Endpoint{}, &Error{Op: OpGetEndPoint, Kind: KindUpstream, HTTPStatus: status, Err: err}
+		}
+	}
+	return Endpoint{URL: u, OAuthToken: resp.OAuthToken}, nil
+}
+
+// endpointURL checks a discovered NewEndpointDomain and drops its trailing
+// slash. A bare "host:port" gets https://, since AIM's examples are https.
+func endpointURL(domain string) (string, error) {
+	domain = strings.TrimSpace(domain)
+	if domain == "" {
+		return "", errors.New("answer has no NewEndpointDomain")
+	}
+	if !strings.Contains(domain, "://") {
+		domain = "https://" + domain
+	}
+	u, err := parseBaseURL(domain)
+	if err != nil {
+		return "", errors.New("NewEndpointDomain " + err.Error())
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// missing is the error for a 2xx answer that lacks a field the caller needs.
+func missing(op string, status int, field string) *Error {
+	return &Error{Op: op, Kind: KindUpstream, HTTPStatus: status, Err: errors.New("answer has no " + field)}
+}

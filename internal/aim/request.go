@@ -1,0 +1,95 @@
+package aim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// call is one AIM operation: a GET of base+"/api/"+op.
+type call struct {
+	op     string
+	base   string
+	query  url.Values
+	header http.Header // AIM headers other than AppId, which every call sends
+}
+
+// statusCarrier is an AIM answer with an in-body Status block.
+type statusCarrier interface {
+	aimStatus() Status
+}
+
+// get runs cl under the client's timeout and decodes its 2xx JSON answer into
+// v. It returns the HTTP status of the answer it decoded.
+func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int, err error) {
+	defer func() { scrub(err, cl.header) }()
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return 0, transportError(ctx, cl.op, nil, err)
+	}
+	req, err := c.newRequest(ctx, cl)
+	if err != nil {
+		return 0, &Error{Op: cl.op, Kind: KindUpstream, Err: err}
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return 0, transportError(ctx, cl.op, resp, err)
+	}
+	if err := checkResponse(cl.op, resp); err != nil {
+		return resp.status, err
+	}
+	return resp.status, decode(cl.op, resp, v)
+}
+
+// newRequest builds the GET of cl with the AppId, Accept and cl's headers.
+func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
+	u, err := parseBaseURL(cl.base)
+	if err != nil {
+		return nil, fmt.Errorf("new request: endpoint URL %w", err)
+	}
+	u = u.JoinPath("api", cl.op)
+	u.RawQuery = cl.query.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("new request: %w", withoutURL(err))
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header[headerAppID] = []string{c.appID}
+	for k, v := range cl.header {
+		req.Header[k] = v
+	}
+	return req, nil
+}
+
+// decode reads a 2xx JSON answer into v and fails when its Status reports an
+// error. Non-JSON (an HTML error page, a cut-off body) is an upstream error.
+func decode(op string, resp *response, v statusCarrier) error {
+	if err := json.Unmarshal(resp.body, v); err != nil {
+		return &Error{Op: op, Kind: KindUpstream, HTTPStatus: resp.status,
+			Err: fmt.Errorf("decode answer: %w", err)}
+	}
+	s := v.aimStatus()
+	if !statusFailed(s) {
+		return nil
+	}
+	e := &Error{Op: op, Kind: KindRejected, HTTPStatus: resp.status,
+		Code: s.ErrorCode, DisplayText: s.ErrorDisplayText, Message: s.ErrorMessage}
+	if e.Message == "" && e.Code == "" {
+		e.Message = "StatusCode " + s.StatusCode
+	}
+	return e
+}
+
+// withoutURL drops the *url.Error layer, whose text repeats the request URL
+// and its query, and keeps the cause.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,82 @@
+package aim
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Status is AIM's in-body status block.
+type Status struct {
+	StatusCode       string
+	Login            string
+	ErrorCode        string
+	ErrorDisplayText string // meant to be shown to people
+	ErrorMessage     string // for logs only
+	DomainName       string
+	IPAddress        string `json:"IpAddress"`
+}
+
+// UnmarshalJSON reads a Status whose fields may be JSON strings, numbers or
+// booleans: no AIM page says which, and StatusCode is seen both ways.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		StatusCode, Login, ErrorCode, ErrorDisplayText, ErrorMessage, DomainName flexString
+		IPAddress                                                                flexString `json:"IpAddress"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*s = Status{
+		StatusCode:       string(raw.StatusCode),
+		Login:            string(raw.Login),
+		ErrorCode:        string(raw.ErrorCode),
+		ErrorDisplayText: string(raw.ErrorDisplayText),
+		ErrorMessage:     string(raw.ErrorMessage),
+		DomainName:       string(raw.DomainName),
+		IPAddress:        string(raw.IPAddress),
+	}
+	return nil
+}
+
+// flexString is a JSON value read as text: a string's content, or the literal
+// text of a number, boolean or other value. null is "".
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*f = flexString(s)
+		return nil
+	}
+	*f = flexString(bytes.TrimSpace(b))
+	return nil
+}
+
+// failureWords mark a StatusCode as a failure when found in it, ignoring case.
+var failureWords = []string{"error", "fail", "invalid", "denied", "unauthori", "forbidden", "expired", "exception"}
+
+// statusFailed reports whether AIM's Status block reports an error: an
+// ErrorCode or ErrorMessage, or a StatusCode that reads as a failure (a
+// failure word, or a number of 400 or more). Other words, such as "Success"
+// or "OK", are success: AIM's vocabulary is not published.
+func statusFailed(s Status) bool {
+	if code := strings.TrimSpace(s.ErrorCode); code != "" && code != "0" {
+		return true
+	}
+	if strings.TrimSpace(s.ErrorMessage) != "" {
+		return true
+	}
+	code := strings.ToLower(strings.TrimSpace(s.StatusCode))
+	if n, err := strconv.ParseFloat(code, 64); err == nil {
+		return n >= 400
+	}
+	for _, w := range failureWords {
+		if strings.Contains(code, w) {
+			return true
+		}
+	}
+	return false
+}
