@@ -65,13 +65,13 @@ func Decode(payload []byte) (Event, error) {
 	case p.Version == "2.0":
 		var in events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(payload, &in); err != nil {
-			return Event{}, fmt.Errorf("apigw: decode 2.0 event: %w", err)
+			return Event{}, fmt.Errorf("%w: decode as 2.0: %w", ErrUnknownFormat, err)
 		}
 		return fromV2(in)
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):
 		var in events.APIGatewayProxyRequest
 		if err := json.Unmarshal(payload, &in); err != nil {
-			return Event{}, fmt.Errorf("apigw: decode 1.0 event: %w", err)
+			return Event{}, fmt.Errorf("%w: decode as 1.0: %w", ErrUnknownFormat, err)
 		}
 		return fromV1(in), nil
 	}

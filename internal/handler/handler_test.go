@@ -83,8 +83,10 @@ func TestErrorTable(t *testing.T) {
 		{name: "POST", event: "httpapi-method-post.json", status: 405, code: "method_not_allowed"},
 		{name: "preflight from elsewhere", event: "httpapi-preflight-bad-origin.json", status: 403, code: "origin_not_allowed"},
 		{name: "status error", event: "httpapi-update-card.json", status: 422, code: "aim_rejected",
-			accessFn: aimErr(aim.KindRejected, 200, func(e *aim.Error) { e.Code, e.DisplayText, e.Message = "InvalidItemKey", "That card is not on your account.", "internal text" }),
-			detail:   "That card is not on your account.", aimCode: "InvalidItemKey"},
+			accessFn: aimErr(aim.KindRejected, 200, func(e *aim.Error) {
+				e.Code, e.DisplayText, e.Message = "InvalidItemKey", "That card is not on your account.", "internal text"
+			}),
+			detail: "That card is not on your account.", aimCode: "InvalidItemKey"},
 		{name: "AIM 404", event: "httpapi-update-card.json", status: 422, code: "aim_rejected",
 			accessFn: aimErr(aim.KindRejected, 404, func(e *aim.Error) { e.Message = "NullReferenceException at line 7" }),
 			detail:   "The store could not open card management for this request."},
@@ -92,7 +94,9 @@ func TestErrorTable(t *testing.T) {
 		{name: "AIM 500", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: aimErr(aim.KindUpstream, 500, nil)},
 		{name: "AIM timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout", accessFn: aimErr(aim.KindTimeout, 0, nil)},
 		{name: "discovery 5xx", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
-			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindUpstream, HTTPStatus: 503} }},
+			endpointFn: func(string) (aim.Endpoint, error) {
+				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindUpstream, HTTPStatus: 503}
+			}},
 		{name: "discovery status error", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
 			endpointFn: func(string) (aim.Endpoint, error) {
 				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidApiKey"}
