@@ -55,6 +55,7 @@ type fakeAIM struct {
 	accessCalls    int
 	lastAccessReq  aim.AccessTokenRequest
 	lastAccessCred aim.Credentials
+	lastDeadline   time.Time
 }
 
 func (f *fakeAIM) GetEndPoint(_ context.Context, apiKey string) (aim.Endpoint, error) {
@@ -67,11 +68,12 @@ func (f *fakeAIM) GetEndPoint(_ context.Context, apiKey string) (aim.Endpoint, e
 	return aim.Endpoint{URL: "https://10846.active-e.net:7890", OAuthToken: testOAuthToken}, nil
 }
 
-func (f *fakeAIM) CustomerAccessToken(_ context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error) {
+func (f *fakeAIM) CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accessCalls++
 	f.lastAccessReq, f.lastAccessCred = req, creds
+	f.lastDeadline, _ = ctx.Deadline()
 	if f.accessFn != nil {
 		return f.accessFn(creds, req)
 	}

@@ -41,6 +41,9 @@ type Options struct {
 	Now              func() time.Time
 }
 
+// answerMargin is kept back from the Lambda deadline for answering.
+const answerMargin = 250 * time.Millisecond
+
 // Handler answers API Gateway events. Build it with New.
 type Handler struct {
 	opts  Options
@@ -102,6 +105,12 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any,
 		return apigw.FormatUnknown.Encode(h.finish(ev, a)), nil
 	}
 	rec.format = ev.Format
+	if deadline, ok := ctx.Deadline(); ok {
+		// Leave time to answer 504 before Lambda ends the invocation.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
+		defer cancel()
+	}
 	return ev.Format.Encode(h.finish(ev, h.serve(ctx, ev, rec))), nil
 }
 

@@ -2,10 +2,12 @@ package handler
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/google/go-cmp/cmp"
@@ -214,5 +216,19 @@ func assertNoSecrets(t *testing.T, out string) {
 		if strings.Contains(out, s) {
 			t.Errorf("output contains secret %q:\n%s", s, out)
 		}
+	}
+}
+
+func TestDeadlineLeavesTimeToAnswer(t *testing.T) {
+	client := &fakeAIM{}
+	h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, nil)
+	deadline := time.Now().Add(3 * time.Second)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	if _, err := h.Handle(ctx, eventFile(t, "httpapi-json.json")); err != nil {
+		t.Fatal(err)
+	}
+	if want := deadline.Add(-answerMargin); client.lastDeadline.After(want) {
+		t.Errorf("AIM call deadline: got %v, want at most %v (the Lambda deadline less %v)", client.lastDeadline, want, answerMargin)
 	}
 }
