@@ -58,10 +58,13 @@ type fakeAIM struct {
 	lastDeadline   time.Time
 }
 
-func (f *fakeAIM) GetEndPoint(_ context.Context, apiKey string) (aim.Endpoint, error) {
+func (f *fakeAIM) GetEndPoint(ctx context.Context, apiKey string) (aim.Endpoint, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.endpointCalls++
+	if err := ctx.Err(); err != nil {
+		return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindUpstream, Err: err}
+	}
 	if f.endpointFn != nil {
 		return f.endpointFn(apiKey)
 	}
@@ -74,6 +77,9 @@ func (f *fakeAIM) CustomerAccessToken(ctx context.Context, creds aim.Credentials
 	f.accessCalls++
 	f.lastAccessReq, f.lastAccessCred = req, creds
 	f.lastDeadline, _ = ctx.Deadline()
+	if err := ctx.Err(); err != nil {
+		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUpstream, Err: err}
+	}
 	if f.accessFn != nil {
 		return f.accessFn(creds, req)
 	}

@@ -54,8 +54,8 @@ func (h *Handler) preflight(ev apigw.Event, rec *record) apigw.Answer {
 // (401/403) it refreshes them once, within the forced-refresh rate limit,
 // and retries once; a second refusal means the customer's token is no good.
 func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record) (aim.AccessToken, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
-	creds, err := h.creds.get(ctx)
+	credCtx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
+	creds, err := h.creds.get(credCtx)
 	cancel()
 	if err != nil {
 		return aim.AccessToken{}, err
