@@ -1,0 +1,194 @@
+package secrets_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/secrets"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+)
+
+// scripted is a fake Secrets Manager whose answer the test changes between
+// calls; it counts calls and checks the secret asked for.
+type scripted struct {
+	t     *testing.T
+	id    string
+	calls int
+	value string // SecretString to return
+	err   error  // returned instead when set
+}
+
+func (s *scripted) api() getSecretFunc {
+	return func(ctx context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+		s.calls++
+		if got := aws.ToString(in.SecretId); got != s.id {
+			s.t.Errorf("got SecretId %q, want %q", got, s.id)
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(s.value)}, nil
+	}
+}
+
+// wantKey calls APIKey and checks the key and the number of calls so far.
+func wantKey(t *testing.T, c *secrets.Cache, sm *scripted, key string, calls int) {
+	t.Helper()
+	got, err := c.APIKey(context.Background())
+	if err != nil {
+		t.Fatalf("APIKey: %v", err)
+	}
+	if got != key {
+		t.Errorf("got key %q, want %q", got, key)
+	}
+	if sm.calls != calls {
+		t.Errorf("got %d Secrets Manager calls, want %d", sm.calls, calls)
+	}
+}
+
+func TestAPIKeyTTL(t *testing.T) {
+	sm := &scripted{t: t, id: "aim/api-key", value: "key-1"}
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim/api-key", Now: clock.Now})
+
+	wantKey(t, c, sm, "key-1", 1)
+	sm.value = "key-2"
+	clock.Advance(5*time.Minute - time.Second)
+	wantKey(t, c, sm, "key-1", 1) // within the default 5m TTL
+	clock.Advance(time.Second)
+	wantKey(t, c, sm, "key-2", 2)
+	wantKey(t, c, sm, "key-2", 2)
+}
+
+func TestAPIKeyCustomTTL(t *testing.T) {
+	sm := &scripted{t: t, id: "k", value: "key-1"}
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "k", TTL: 10 * time.Second, Now: clock.Now})
+
+	wantKey(t, c, sm, "key-1", 1)
+	clock.Advance(10 * time.Second)
+	wantKey(t, c, sm, "key-1", 2)
+}
+
+func TestAPIKeyNoOlderKey(t *testing.T) {
+	notFound := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+	sm := &scripted{t: t, id: "missing", err: notFound}
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "missing", Now: newFakeClock().Now})
+
+	for i := 1; i <= 2; i++ {
+		_, err := c.APIKey(context.Background())
+		var se *secrets.Error
+		if !errors.As(err, &se) {
+			t.Fatalf("got error %v, want *secrets.Error", err)
+		}
+		if se.Reason != "not found" || se.SecretID != "missing" {
+			t.Errorf("got Reason %q SecretID %q, want %q %q", se.Reason, se.SecretID, "not found", "missing")
+		}
+		if !errors.Is(err, notFound) {
+			t.Errorf("got error %v, want it to wrap the SDK error", err)
+		}
+		// With nothing to fall back on, every call tries again.
+		if sm.calls != i {
+			t.Errorf("got %d calls, want %d", sm.calls, i)
+		}
+	}
+}
+
+func TestAPIKeyStaleOnError(t *testing.T) {
+	const key = "sk-live-7f3a9c"
+	sm := &scripted{t: t, id: "aim", value: key}
+	clock := newFakeClock()
+	logger, logs := newLogger()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now, Logger: logger})
+
+	wantKey(t, c, sm, key, 1)
+	sm.err = &types.InternalServiceError{Message: aws.String("boom")}
+	clock.Advance(6 * time.Minute)
+	wantKey(t, c, sm, key, 2) // the older key, after one failed call
+	if got := logs.String(); !strings.Contains(got, `"level":"WARN"`) || !strings.Contains(got, "service error") {
+		t.Errorf("got log %q, want a WARN naming the reason", got)
+	}
+	if strings.Contains(logs.String(), key) {
+		t.Errorf("log contains the key: %s", logs)
+	}
+
+	clock.Advance(29 * time.Second)
+	wantKey(t, c, sm, key, 2) // no second call before MinRefreshInterval
+	clock.Advance(time.Second)
+	wantKey(t, c, sm, key, 3) // retried, failed again
+	sm.err, sm.value = nil, "key-2"
+	clock.Advance(30 * time.Second)
+	wantKey(t, c, sm, "key-2", 4)
+	clock.Advance(time.Minute)
+	wantKey(t, c, sm, "key-2", 4) // fresh again: TTL counts from the success
+}
+
+func TestRefreshRateLimit(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1"}
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now})
+	ctx := context.Background()
+
+	refresh := func(wantKey string, wantRefreshed bool, wantCalls int) {
+		t.Helper()
+		key, refreshed, err := c.Refresh(ctx)
+		if err != nil {
+			t.Fatalf("Refresh: %v", err)
+		}
+		if key != wantKey || refreshed != wantRefreshed || sm.calls != wantCalls {
+			t.Errorf("got (%q, %v) after %d calls, want (%q, %v) after %d",
+				key, refreshed, sm.calls, wantKey, wantRefreshed, wantCalls)
+		}
+	}
+	refresh("key-1", true, 1) // empty cache: fetched
+	sm.value = "key-2"
+	for range 10 {
+		clock.Advance(2 * time.Second)
+		refresh("key-1", false, 1)
+	}
+	clock.Advance(10 * time.Second) // 30 s since the fetch
+	refresh("key-2", true, 2)
+	refresh("key-2", false, 2)
+	wantKey(t, c, sm, "key-2", 2)
+}
+
+func TestRefreshStaleOnError(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1"}
+	clock := newFakeClock()
+	logger, logs := newLogger()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", MinRefreshInterval: time.Minute, Now: clock.Now, Logger: logger})
+
+	wantKey(t, c, sm, "key-1", 1)
+	sm.err = &types.DecryptionFailure{Message: aws.String("kms")}
+	clock.Advance(time.Minute)
+	key, refreshed, err := c.Refresh(context.Background())
+	if key != "key-1" || refreshed || err != nil || sm.calls != 2 {
+		t.Errorf("got (%q, %v, %v) after %d calls, want (%q, false, nil) after 2", key, refreshed, err, sm.calls, "key-1")
+	}
+	if !strings.Contains(logs.String(), "decryption failure") {
+		t.Errorf("got log %q, want the reason", logs)
+	}
+	if strings.Contains(logs.String(), "key-1") {
+		t.Errorf("log contains the key: %s", logs)
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	tests := []struct {
+		err  *secrets.Error
+		want string
+	}{
+		{&secrets.Error{SecretID: "aim", Reason: "empty secret"}, "secrets: get aim: empty secret"},
+		{&secrets.Error{SecretID: "aim", Reason: "timeout", Err: context.DeadlineExceeded}, "secrets: get aim: timeout: context deadline exceeded"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
