@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 // Format is the API Gateway payload format of an event.
@@ -49,80 +47,97 @@ type Event struct {
 // ErrUnknownFormat reports a payload that is neither API Gateway format.
 var ErrUnknownFormat = errors.New("apigw: event is neither an API Gateway 1.0 nor 2.0 proxy payload")
 
-// probe holds just enough of an event to tell its format.
-type probe struct {
-	Version    string `json:"version"`
-	HTTPMethod string `json:"httpMethod"`
+// payload holds the fields of both formats that the function reads, so one
+// decoding pass serves either: 2.0 has version, rawQueryString and cookies;
+// 1.0 has httpMethod and the multi-value maps.
+type payload struct {
+	Version               string              `json:"version"`
+	HTTPMethod            string              `json:"httpMethod"`
+	RawQueryString        string              `json:"rawQueryString"`
+	Cookies               []string            `json:"cookies"`
+	Headers               map[string]string   `json:"headers"`
+	MultiValueHeaders     map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters map[string]string   `json:"queryStringParameters"`
+	MultiValueQuery       map[string][]string `json:"multiValueQueryStringParameters"`
+	RequestContext        struct {
+		RequestID  string          `json:"requestId"`
+		Authorizer json.RawMessage `json:"authorizer"`
+		HTTP       struct {
+			Method string `json:"method"`
+		} `json:"http"`
+	} `json:"requestContext"`
 }
 
 // Decode parses an API Gateway proxy event of either payload format.
-func Decode(payload []byte) (Event, error) {
-	var p probe
-	if err := json.Unmarshal(payload, &p); err != nil {
+func Decode(b []byte) (Event, error) {
+	var p payload
+	if err := json.Unmarshal(b, &p); err != nil {
 		return Event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
 	}
 	switch {
 	case p.Version == "2.0":
-		var in events.APIGatewayV2HTTPRequest
-		if err := json.Unmarshal(payload, &in); err != nil {
-			return Event{}, fmt.Errorf("%w: decode as 2.0: %w", ErrUnknownFormat, err)
-		}
-		return fromV2(in)
+		return fromV2(p)
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):
-		var in events.APIGatewayProxyRequest
-		if err := json.Unmarshal(payload, &in); err != nil {
-			return Event{}, fmt.Errorf("%w: decode as 1.0: %w", ErrUnknownFormat, err)
-		}
-		return fromV1(in), nil
+		return fromV1(p), nil
 	}
 	return Event{}, ErrUnknownFormat
 }
 
 // fromV1 normalises a REST API event. The multi-value maps carry every
 // repeated header and parameter; the single-value maps only the last one.
-func fromV1(in events.APIGatewayProxyRequest) Event {
+func fromV1(p payload) Event {
 	ev := Event{
 		Format:     FormatREST,
-		Method:     strings.ToUpper(in.HTTPMethod),
-		Headers:    lowerKeys(in.MultiValueHeaders, in.Headers),
-		Query:      url.Values(in.MultiValueQueryStringParameters),
-		Authorizer: len(in.RequestContext.Authorizer) > 0,
-		RequestID:  in.RequestContext.RequestID,
+		Method:     strings.ToUpper(p.HTTPMethod),
+		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
+		Query:      url.Values(p.MultiValueQuery),
+		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
+		RequestID:  p.RequestContext.RequestID,
 	}
 	if len(ev.Query) == 0 {
-		ev.Query = single(in.QueryStringParameters)
+		ev.Query = single(p.QueryStringParameters)
 	}
-	for _, h := range ev.Headers["cookie"] {
-		ev.Cookies = append(ev.Cookies, strings.Split(h, ";")...)
-	}
+	ev.Cookies = headerCookies(ev.Headers)
 	return ev
 }
 
 // fromV2 normalises an HTTP API event. Its queryStringParameters comma-join
 // repeated parameters, so the raw query string is the one read.
-func fromV2(in events.APIGatewayV2HTTPRequest) (Event, error) {
-	query, err := url.ParseQuery(in.RawQueryString)
-	if err != nil && in.RawQueryString != "" {
-		return Event{}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
-	}
-	if in.RawQueryString == "" {
-		query = single(in.QueryStringParameters)
+func fromV2(p payload) (Event, error) {
+	query := single(p.QueryStringParameters)
+	if p.RawQueryString != "" {
+		var err error
+		if query, err = url.ParseQuery(p.RawQueryString); err != nil {
+			return Event{}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
+		}
 	}
 	ev := Event{
 		Format:     FormatHTTP,
-		Method:     strings.ToUpper(in.RequestContext.HTTP.Method),
-		Headers:    lowerKeys(nil, in.Headers),
+		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
+		Headers:    lowerKeys(nil, p.Headers),
 		Query:      query,
-		Cookies:    in.Cookies,
-		Authorizer: in.RequestContext.Authorizer != nil,
-		RequestID:  in.RequestContext.RequestID,
+		Cookies:    p.Cookies,
+		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
+		RequestID:  p.RequestContext.RequestID,
 	}
 	if len(ev.Cookies) == 0 {
-		for _, h := range ev.Headers["cookie"] {
-			ev.Cookies = append(ev.Cookies, strings.Split(h, ";")...)
-		}
+		ev.Cookies = headerCookies(ev.Headers)
 	}
 	return ev, nil
+}
+
+// hasAuthorizer reports whether requestContext.authorizer holds anything.
+func hasAuthorizer(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s != "" && s != "null" && s != "{}"
+}
+
+func headerCookies(h map[string][]string) []string {
+	var out []string
+	for _, v := range h["cookie"] {
+		out = append(out, strings.Split(v, ";")...)
+	}
+	return out
 }
 
 func lowerKeys(multi map[string][]string, one map[string]string) map[string][]string {
