@@ -75,3 +75,13 @@ deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
 clean: ## Remove build output and test leftovers.
 	rm -rf .aws-sam
 	rm -f coverage.out coverage.html *.coverprofile *.test
+# --- make bench (issue 5) -----------------------------------------------------
+# Run on an otherwise idle machine: other work shows in every figure (the report
+# prints the load average at start). Needs moto_server on PATH (see `make tools`).
+BENCH_FLAGS ?=
+
+.PHONY: bench
+bench: ## Measure the function against a hello-world Lambda; rewrite README's Performance table.
+	@command -v moto_server >/dev/null || { echo "moto_server not found: pip install 'moto[server]'" >&2; exit 1; }
+	go run ./internal/bench -readme README.md $(BENCH_FLAGS)
+	go test -run '^$$' -bench . -benchmem ./internal/apigw/...

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// process is a running bootstrap.
+type process struct {
+	cmd    *exec.Cmd
+	start  time.Time // just before exec
+	out    *tail
+	ctx    context.Context // ends when the process exits
+	cancel context.CancelCauseFunc
+}
+
+// startProcess execs bin with env. The returned process's context ends, with the exit
+// status and the last output as its cause, when the process exits.
+func startProcess(ctx context.Context, bin string, env []string) (*process, error) {
+	p := &process{cmd: exec.Command(bin), out: &tail{max: 4096}}
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.ctx, p.cancel = context.WithCancelCause(ctx)
+	p.start = time.Now()
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() {
+		err := p.cmd.Wait()
+		p.cancel(fmt.Errorf("bootstrap exited (%v); last output:\n%s", err, p.out.String()))
+	}()
+	return p, nil
+}
+
+// stop freezes the process as Lambda freezes an idle environment.
+func (p *process) stop() error { return p.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// resume thaws a stopped process.
+func (p *process) resume() error { return p.cmd.Process.Signal(syscall.SIGCONT) }
+
+// kill ends the process and waits for it to be gone.
+func (p *process) kill() {
+	p.cmd.Process.Kill() //nolint:errcheck // it may have exited already.
+	<-p.ctx.Done()
+}
+
+// peakRSS reads VmHWM, the resident set's high-water mark, in bytes.
+func (p *process) peakRSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("peak RSS: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("peak RSS: %q: %w", v, err)
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("peak RSS: no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
+}
+
+// tail keeps the last max bytes written to it, for error messages.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(b), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
