@@ -20,6 +20,9 @@ RIE_MODULE  := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lamb
 RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 GOBIN_DIR    = $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
 
+# Linter, pinned; run with `go run` so it stays out of go.mod.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 # Event for `make invoke`.
 EVENT ?= events/httpapi-add-customer-card.json
 
@@ -40,10 +43,11 @@ validate: ## Lint template.yaml with cfn-lint (SAM transform included).
 	cfn-lint template.yaml
 
 .PHONY: lint
-lint: ## gofmt, go vet, and go mod tidy must leave nothing to change.
+lint: ## gofmt, go vet, staticcheck, and go mod tidy must leave nothing to change.
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	go vet ./...
+	go run $(STATICCHECK) ./...
 	go mod tidy -diff
 
 .PHONY: test

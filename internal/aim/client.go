@@ -93,13 +93,13 @@ func (o Options) validate() error {
 		}
 	}
 	if strings.TrimSpace(o.AppID) == "" {
-		errs = append(errs, errors.New("AppID is required"))
+		errs = append(errs, errors.New("option AppID is required"))
 	}
 	if o.Timeout < 0 {
-		errs = append(errs, errors.New("Timeout must not be negative"))
+		errs = append(errs, errors.New("option Timeout must not be negative"))
 	}
 	if o.MaxBodyBytes < 0 {
-		errs = append(errs, errors.New("MaxBodyBytes must not be negative"))
+		errs = append(errs, errors.New("option MaxBodyBytes must not be negative"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
