@@ -143,7 +143,7 @@ func invoke(t *testing.T, h *Handler, payload []byte) answer {
 	return answer{Status: a.StatusCode, Headers: h2, Body: a.Body}
 }
 
-func eventFile(t *testing.T, name string) []byte {
+func eventFile(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
 	if err != nil {

@@ -1,0 +1,39 @@
+package handler
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/aimsandbox"
+)
+
+// BenchmarkHandleWarm measures one warm invocation: the event decoded, the
+// cached credentials, one real CustomerAccessToken call to the AIM sandbox
+// over loopback, the answer encoded and the log line written.
+func BenchmarkHandleWarm(b *testing.B) {
+	sb := aimsandbox.New(aimsandbox.Config{APIKey: testAPIKey, AppID: "bench-app"})
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	client, err := aim.NewClient(aim.Options{ServiceURL: srv.URL + "/aeservices30", AppID: "bench-app", Timeout: 4 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := New(Options{
+		Keys: &fakeKeys{key: testAPIKey}, AIM: client, CacheTTL: time.Hour,
+		AllowedOrigins: []string{"https://shop.example.com"},
+		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	})
+	payload := eventFile(b, "httpapi-add-customer-card.json")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Handle(ctx, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
