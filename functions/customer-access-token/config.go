@@ -77,6 +77,9 @@ func (p *parser) url(name, def string, page bool) string {
 	case !page && (u.RawQuery != "" || u.Fragment != ""):
 		p.fail(name, "must not carry a query or fragment")
 	}
+	if page {
+		return v
+	}
 	return strings.TrimRight(v, "/")
 }
 

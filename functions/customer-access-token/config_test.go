@@ -31,14 +31,14 @@ func TestParseConfigAll(t *testing.T) {
 		"AIM_API_KEY_SECRET_ID": "arn:aws:secretsmanager:us-east-1:123456789012:secret:aim-AbCdEf", "AIM_API_KEY_SECRET_FIELD": "key",
 		"AIM_APP_ID": "app", "AIM_SERVICE_URL": "http://127.0.0.1:9/aeservices30/", "AIM_ENDPOINT_URL": "https://10846.active-e.net:7890",
 		"AIM_TIMEOUT": "2500ms", "CACHE_TTL": "1m", "TOKEN_COOKIE": "aim_token",
-		"ALLOWED_ORIGINS": "https://shop.example.com, http://localhost:3000/", "ERROR_REDIRECT_URL": "https://shop.example.com/error?x=1",
+		"ALLOWED_ORIGINS": "https://shop.example.com, http://localhost:3000/", "ERROR_REDIRECT_URL": "https://shop.example.com/error/?x=1",
 		"REDIRECT_ALLOWED_HOSTS": "10846.Active-E.net",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.ServiceURL != "http://127.0.0.1:9/aeservices30" || cfg.Timeout != 2500*time.Millisecond || cfg.CacheTTL != time.Minute ||
-		cfg.ErrorRedirectURL.String() != "https://shop.example.com/error?x=1" {
+		cfg.ErrorRedirectURL.String() != "https://shop.example.com/error/?x=1" {
 		t.Errorf("got %+v", cfg)
 	}
 	if diff := cmp.Diff([]string{"https://shop.example.com", "http://localhost:3000"}, cfg.AllowedOrigins); diff != "" {
