@@ -69,6 +69,16 @@ tools: ## Install the Runtime Interface Emulator; check moto_server and cfn-lint
 invoke: tools ## Run one event through the local stack (EVENT=events/<file>.json).
 	go run ./internal/localrun/cmd/invoke -event $(EVENT)
 
+# Ports of `make serve`: the local API in front of the function, and the example
+# store page. Both listen on 127.0.0.1: two origins (CORS is real) on one host (the
+# token cookie the page sets reaches the API; cookies are not port-scoped).
+PORT ?= 3000
+PAGE_PORT ?= 3001
+
+.PHONY: serve
+serve: tools ## Run the function behind a local API on :PORT and the example store on :PAGE_PORT (Ctrl-C stops).
+	go run ./internal/localrun/cmd/serve -port $(PORT) -page-port $(PAGE_PORT)
+
 .PHONY: deploy
 deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
