@@ -79,6 +79,10 @@ PAGE_PORT ?= 3001
 serve: tools ## Run the function behind a local API on :PORT and the example store on :PAGE_PORT (Ctrl-C stops).
 	go run ./internal/localrun/cmd/serve -port $(PORT) -page-port $(PAGE_PORT)
 
+.PHONY: sandbox
+sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (API_KEY=<the secret's value>).
+	go run ./internal/localrun/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
+
 .PHONY: deploy
 deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
