@@ -52,7 +52,7 @@ lint: ## gofmt, go vet, staticcheck, and go mod tidy must leave nothing to chang
 
 .PHONY: test
 test: validate ## Validate the template and run every Go test.
-	go test ./...
+	go test -count=1 ./...
 
 .PHONY: tools
 tools: ## Install the Runtime Interface Emulator; check moto_server and cfn-lint.
