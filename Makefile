@@ -43,12 +43,13 @@ validate: ## Lint template.yaml with cfn-lint (SAM transform included).
 	cfn-lint template.yaml
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck, and go mod tidy must leave nothing to change.
+lint: ## gofmt, go vet, staticcheck, go mod tidy must leave nothing to change; govulncheck must find nothing.
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go run $(STATICCHECK) ./...
 	go mod tidy -diff
+	$(MAKE) --no-print-directory vulncheck
 
 .PHONY: test
 test: validate ## Validate the template and run every Go test.
@@ -103,3 +104,40 @@ bench: ## Measure the function against a hello-world Lambda; rewrite README's Pe
 	@command -v moto_server >/dev/null || { echo "moto_server not found: pip install 'moto[server]'" >&2; exit 1; }
 	go run ./internal/bench -readme README.md $(BENCH_FLAGS)
 	go test -run '^$$' -bench . -benchmem ./internal/apigw/... ./internal/handler/...
+
+# --- Faults, fuzzing, vulnerabilities and soak (issue 4) ---------------------
+
+# How long each fuzz target runs under `make fuzz`.
+FUZZTIME ?= 10m
+
+# govulncheck runs offline against a database built from the pinned
+# golang.org/x/vulndb module, so the result is reproducible and needs no
+# access to vuln.go.dev. Bump both versions together.
+VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
+GOVULNCHECK_VERSION := v1.9.0
+VULNDB_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/customer-access-token/vulndb-$(VULNDB_VERSION)
+
+.PHONY: fuzz
+fuzz: ## Fuzz the event mapping and the handler for FUZZTIME each (default 10m).
+	go test -run '^$$' -fuzz '^FuzzMapping$$' -fuzztime $(FUZZTIME) ./internal/apigw
+	go test -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME) ./internal/handler
+
+# The OSV entries come with the vulndb module; cmd/indexdb (same version)
+# turns them into the file:// database govulncheck reads.
+$(VULNDB_DIR)/index/db.json:
+	dir="$$(cd / && go mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')"; \
+	test -d "$$dir/data/osv" || { echo "vulndb: no data/osv in '$$dir'" >&2; exit 1; }; \
+	rm -rf "$(VULNDB_DIR).tmp"; \
+	go run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$dir/data/osv" -out "$(VULNDB_DIR).tmp"; \
+	rm -rf "$(VULNDB_DIR)"; mv "$(VULNDB_DIR).tmp" "$(VULNDB_DIR)"
+
+.PHONY: vulndb
+vulndb: $(VULNDB_DIR)/index/db.json ## Build the offline vulnerability database (cached).
+
+.PHONY: vulncheck
+vulncheck: vulndb ## govulncheck against the pinned offline database.
+	go run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./...
+
+.PHONY: soak
+soak: tools ## 20,000 invocations through the emulator; peak RSS, fds, threads, AIM connections.
+	go run ./internal/localrun/soak -n 20000 -checkpoint 1000 -events events

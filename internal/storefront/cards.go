@@ -70,7 +70,7 @@ func (s *Storefront) cards(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]card, 0, len(saved))
 	for _, sc := range saved {
-		out = append(out, card{sc.TokenPk, sc.CardType, sc.LastFour, sc.Expiration, sc.Primary})
+		out = append(out, card(sc))
 	}
 	writeJSON(w, map[string][]card{"cards": out})
 }
