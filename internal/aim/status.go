@@ -46,6 +46,11 @@ type flexString string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexString) UnmarshalJSON(b []byte) error {
+	// Fast path: a string without escapes is its bytes between the quotes.
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*f = flexString(b[1 : n-1])
+		return nil
+	}
 	var s string
 	if json.Unmarshal(b, &s) == nil {
 		*f = flexString(s)

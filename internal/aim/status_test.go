@@ -50,6 +50,7 @@ func TestStatusUnmarshal(t *testing.T) {
 		{`{"statuscode":200,"errorcode":null}`, Status{StatusCode: "200"}},
 		{`{"StatusCode":-1.5,"ErrorCode":true}`, Status{StatusCode: "-1.5", ErrorCode: "true"}},
 		{`null`, Status{}},
+		{`{"ErrorDisplayText":"Card \"9001\" is not yours \u00e9","ErrorCode":""}`, Status{ErrorDisplayText: `Card "9001" is not yours é`}},
 	}
 	for _, tt := range tests {
 		var got Status
