@@ -52,7 +52,7 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy must leave nothing to change; g
 	$(MAKE) --no-print-directory vulncheck
 
 .PHONY: test
-test: validate ## Validate the template and run every Go test.
+test: tools validate ## Install the emulator, validate the template and run every Go test.
 	go test -count=1 ./...
 
 .PHONY: tools
