@@ -1,14 +1,12 @@
 package localrun_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +20,8 @@ import (
 var (
 	stack    *localrun.Stack
 	stackErr error
-	output   syncBuffer // the function's and the emulator's output
-	seen     secretSet  // secrets handed out by answers, checked against output
+	output   localrun.Output // the function's and the emulator's output
+	seen     secretSet       // secrets handed out by answers, checked against output
 )
 
 // eventsDir is the repository's events/ folder.
@@ -92,24 +90,6 @@ func invoke(t *testing.T, event []byte) localrun.Answer {
 	}
 	seen.addAnswer(a)
 	return a
-}
-
-// syncBuffer is a bytes.Buffer safe for the processes' output goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // fixedSecrets are the secrets every run knows up front.

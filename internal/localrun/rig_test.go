@@ -32,7 +32,7 @@ type rig struct {
 	sbURL    string
 	apiKey   string // sentinel ApiKey, in the secret and the sandbox
 	oauth    string // sentinel OAuthToken the sandbox hands out
-	out      syncBuffer
+	out      localrun.Output
 	secrets  secretSet
 	bodies   []string // every error body answered
 	emulator string

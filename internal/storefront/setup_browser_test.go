@@ -1,14 +1,12 @@
 package storefront_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,10 +28,10 @@ const chromiumPath = "/usr/bin/chromium"
 // each is its own origin.
 type site struct {
 	stack      *localrun.Stack
-	output     *syncBuffer // the function's and the emulator's output
-	pageURL    string      // allowed origin, with a trailing slash
-	otherURL   string      // not in ALLOWED_ORIGINS, with a trailing slash
-	apiURL     string      // the function's route
+	output     *localrun.Output // the function's and the emulator's output
+	pageURL    string           // allowed origin, with a trailing slash
+	otherURL   string           // not in ALLOWED_ORIGINS, with a trailing slash
+	apiURL     string           // the function's route
 	pageOrigin string
 }
 
@@ -64,7 +62,7 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	apiL, pageL, otherL := listen(t), listen(t), listen(t)
 	s := &site{
-		output:     &syncBuffer{},
+		output:     &localrun.Output{},
 		pageOrigin: "http://" + pageL.Addr().String(),
 		apiURL:     "http://" + apiL.Addr().String() + devserver.Path,
 	}
@@ -155,22 +153,4 @@ func newTab(t *testing.T, browser context.Context) (context.Context, *traffic) {
 	ctx, cancelTimeout := context.WithTimeout(tab, 20*time.Second)
 	t.Cleanup(cancelTimeout)
 	return ctx, tr
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
