@@ -47,23 +47,22 @@ func problemFor(err error) apigw.Problem {
 }
 
 func aimProblem(e *aim.Error) apigw.Problem {
+	p := apigw.Problem{Code: apigw.CodeUpstreamError, AIMErrorCode: clean(e.Code, 100)}
 	switch {
 	case e.Kind == aim.KindThrottled:
-		return apigw.Problem{Code: apigw.CodeUnavailable, RetryAfter: clean(e.RetryAfter, 40)}
+		p.Code, p.RetryAfter = apigw.CodeUnavailable, clean(e.RetryAfter, 40)
 	case e.Kind == aim.KindTimeout:
-		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
+		p.Code = apigw.CodeUpstreamTimeout
 	case e.Op != aim.OpCustomerAccessToken:
 		// Discovery refusing our own ApiKey or AppId is the store's
-		// problem, not the customer's.
-		return apigw.Problem{Code: apigw.CodeUpstreamError}
+		// problem, not the customer's: it stays upstream_error.
 	case e.Kind == aim.KindRejected:
-		p := apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(e.Code, 100)}
+		p.Code = apigw.CodeAIMRejected
 		if e.HTTPStatus >= 200 && e.HTTPStatus < 300 {
 			p.Detail = clean(e.DisplayText, 500)
 		}
-		return p
 	}
-	return apigw.Problem{Code: apigw.CodeUpstreamError}
+	return p
 }
 
 // clean keeps AIM's text printable and short before it is shown.

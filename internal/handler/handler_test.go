@@ -93,7 +93,8 @@ func TestErrorTable(t *testing.T) {
 			accessFn: aimErr(aim.KindRejected, 404, func(e *aim.Error) { e.Message = "NullReferenceException at line 7" }),
 			detail:   "The store could not open card management for this request."},
 		{name: "AIM 429", event: "httpapi-update-card.json", status: 503, code: "unavailable", accessFn: aimErr(aim.KindThrottled, 429, func(e *aim.Error) { e.RetryAfter = "7" }), retryAfter: "7"},
-		{name: "AIM 500", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: aimErr(aim.KindUpstream, 500, nil)},
+		{name: "AIM 500", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
+			accessFn: aimErr(aim.KindUpstream, 500, func(e *aim.Error) { e.Code, e.Message = "ServerError", "internal text" }), aimCode: "ServerError"},
 		{name: "AIM timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout", accessFn: aimErr(aim.KindTimeout, 0, nil)},
 		{name: "discovery 5xx", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
 			endpointFn: func(string) (aim.Endpoint, error) {
@@ -102,7 +103,7 @@ func TestErrorTable(t *testing.T) {
 		{name: "discovery status error", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
 			endpointFn: func(string) (aim.Endpoint, error) {
 				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidApiKey"}
-			}},
+			}, aimCode: "InvalidApiKey"},
 		{name: "discovery timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout",
 			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Kind: aim.KindTimeout} }},
 		{name: "no api key", event: "httpapi-update-card.json", keys: fakeKeys{err: errors.New("secrets: get x: not found")}, status: 503, code: "unavailable"},
