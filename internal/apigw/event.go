@@ -68,7 +68,8 @@ type payload struct {
 	} `json:"requestContext"`
 }
 
-// Decode parses an API Gateway proxy event of either payload format.
+// Decode parses an API Gateway proxy event of either payload format. A
+// *RequestError comes with the event's format set, to answer in.
 func Decode(b []byte) (Event, error) {
 	var p payload
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -107,8 +108,10 @@ func fromV2(p payload) (Event, error) {
 	query := single(p.QueryStringParameters)
 	if p.RawQueryString != "" {
 		var err error
-		if query, err = url.ParseQuery(p.RawQueryString); err != nil {
-			return Event{}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
+		query, err = url.ParseQuery(p.RawQueryString)
+		if err != nil {
+			// The event is known to be 2.0, so the error is answered in it.
+			return Event{Format: FormatHTTP}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
 		}
 	}
 	ev := Event{

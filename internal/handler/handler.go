@@ -6,6 +6,7 @@ package handler
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/url"
 	"time"
@@ -98,6 +99,11 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any,
 		}
 		h.logRecord(rec)
 	}()
+	var reqErr *apigw.RequestError
+	if errors.As(derr, &reqErr) {
+		rec.format = ev.Format
+		return ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, derr))), nil
+	}
 	if derr != nil {
 		rec.cause = derr.Error()
 		a := apigw.ProblemAnswer(apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."})

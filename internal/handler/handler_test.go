@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -231,5 +232,18 @@ func TestDeadlineLeavesTimeToAnswer(t *testing.T) {
 	}
 	if want := deadline.Add(-answerMargin); client.lastDeadline.After(want) {
 		t.Errorf("AIM call deadline: got %v, want at most %v (the Lambda deadline less %v)", client.lastDeadline, want, answerMargin)
+	}
+}
+
+func TestUnreadableQueryAnswersIn2_0(t *testing.T) {
+	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
+	payload := strings.Replace(string(eventFile(t, "httpapi-add-customer-card.json")), `"rawQueryString": "Mode=ADD_CUSTOMER_CARD"`, `"rawQueryString": "Mode=%zz"`, 1)
+	out, err := h.Handle(context.Background(), []byte(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, ok := out.(events.APIGatewayV2HTTPResponse)
+	if !ok || v2.StatusCode != 400 || !strings.Contains(v2.Body, "query string") {
+		t.Errorf("got %#v, want a 2.0 answer 400 naming the query string", out)
 	}
 }
