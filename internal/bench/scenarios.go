@@ -25,11 +25,11 @@ type session struct {
 // not nil it is queued before exec, so the process finds it at its first next.
 func begin(ctx context.Context, up *upstreams, bin string, latency time.Duration, queued []byte) (*session, error) {
 	s := &session{up: up}
-	up.secrets.latency.Store(int64(latency))
-	up.secrets.times.take(opGetSecretValue)
+	up.secrets.SetFault(0, "", latency)
+	up.secretTimes.take(opGetSecretValue)
 	s.sb = aimsandbox.New(aimsandbox.Config{APIKey: up.apiKey, AppID: appID, Latency: latency})
 	var err error
-	if s.aim, err = serve(timedAIM{sb: s.sb, times: &s.times}, s.sb.ConnState); err != nil {
+	if s.aim, err = serve(timed{next: s.sb, times: &s.times, opOf: aimOp}, s.sb.ConnState); err != nil {
 		return nil, err
 	}
 	s.api, err = runtimeapi.Start(runtimeapi.Options{HandOut: func(string) {
@@ -112,7 +112,7 @@ func (s *session) takeCalls() upstreamCalls {
 	for _, op := range upstreamOps {
 		var d []time.Duration
 		if op == opGetSecretValue {
-			d = s.up.secrets.times.take(op)
+			d = s.up.secretTimes.take(op)
 		} else {
 			d = s.times.take(op)
 		}

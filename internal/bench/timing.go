@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aimsandbox"
@@ -39,40 +38,40 @@ func (r *recorder) take(op string) []time.Duration {
 // opGetSecretValue is the Secrets Manager call the function makes.
 const opGetSecretValue = "GetSecretValue"
 
-// secretsProxy forwards to moto after an adjustable delay and times GetSecretValue.
-type secretsProxy struct {
-	next    http.Handler
-	latency atomic.Int64 // time.Duration
-	times   recorder
-}
-
-func (p *secretsProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	if !sleep(r.Context(), time.Duration(p.latency.Load())) {
-		return
-	}
-	p.next.ServeHTTP(w, r)
-	// The SDK's JSON protocol names the operation in X-Amz-Target.
-	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+opGetSecretValue) {
-		p.times.add(opGetSecretValue, time.Since(start))
-	}
-}
-
-// timedAIM times the sandbox's API operations by path.
-type timedAIM struct {
-	sb    *aimsandbox.Sandbox
+// timed times the operations an upstream server handles, measured at the
+// server; opOf names a request's operation ("" for one not timed).
+type timed struct {
+	next  http.Handler
 	times *recorder
+	opOf  func(*http.Request) string
 }
 
-func (t timedAIM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (t timed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	t.sb.ServeHTTP(w, r)
+	t.next.ServeHTTP(w, r)
+	if op := t.opOf(r); op != "" {
+		t.times.add(op, time.Since(start))
+	}
+}
+
+// secretsOp names Secrets Manager's GetSecretValue, which the SDK's JSON
+// protocol puts in X-Amz-Target.
+func secretsOp(r *http.Request) string {
+	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+opGetSecretValue) {
+		return opGetSecretValue
+	}
+	return ""
+}
+
+// aimOp names the sandbox's timed API operations by path.
+func aimOp(r *http.Request) string {
 	path := strings.ToLower(r.URL.Path)
 	for _, op := range []aimsandbox.Op{aimsandbox.OpGetEndPoint, aimsandbox.OpCustomerAccessToken} {
 		if strings.HasSuffix(path, "/"+strings.ToLower(string(op))) {
-			t.times.add(string(op), time.Since(start))
+			return string(op)
 		}
 	}
+	return ""
 }
 
 // sleep waits d, or less if ctx ends first; it reports whether the wait was complete.

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 
 	"github.com/aimcards/customer-access-token/internal/moto"
 )
@@ -20,12 +18,14 @@ const (
 	tokenCookie   = "aim_token"
 )
 
-// upstreams are the long-lived servers: moto_server and the delaying proxy before it.
+// upstreams are the long-lived servers: moto_server and the proxy before it that
+// adds latency and times GetSecretValue.
 type upstreams struct {
-	moto    *moto.Server
-	secrets *secretsProxy
-	proxy   *server
-	apiKey  string
+	moto        *moto.Server
+	secrets     *moto.FaultProxy
+	secretTimes recorder
+	proxy       *server
+	apiKey      string
 }
 
 // startUpstreams starts moto_server, seeds the ApiKey secret and puts the proxy in front.
@@ -39,13 +39,8 @@ func startUpstreams(ctx context.Context) (*upstreams, error) {
 		up.close()
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
-	target, err := url.Parse(m.URL)
-	if err != nil {
-		up.close()
-		return nil, fmt.Errorf("start upstreams: moto URL: %w", err)
-	}
-	up.secrets = &secretsProxy{next: httputil.NewSingleHostReverseProxy(target)}
-	if up.proxy, err = serve(up.secrets, nil); err != nil {
+	up.secrets = moto.NewFaultProxy(m.URL)
+	if up.proxy, err = serve(timed{next: up.secrets, times: &up.secretTimes, opOf: secretsOp}, nil); err != nil {
 		up.close()
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
