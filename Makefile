@@ -68,7 +68,7 @@ tools: ## Install the Runtime Interface Emulator; check moto_server and cfn-lint
 
 .PHONY: invoke
 invoke: tools ## Run one event through the local stack (EVENT=events/<file>.json).
-	go run ./internal/localrun/cmd/invoke -event $(EVENT)
+	go run ./internal/dev/cmd/invoke -event $(EVENT)
 
 # Ports of `make serve`: the local API in front of the function, and the example
 # store page. Both listen on 127.0.0.1: two origins (CORS is real) on one host (the
@@ -78,11 +78,11 @@ PAGE_PORT ?= 3001
 
 .PHONY: serve
 serve: tools ## Run the function behind a local API on :PORT and the example store on :PAGE_PORT (Ctrl-C stops).
-	go run ./internal/localrun/cmd/serve -port $(PORT) -page-port $(PAGE_PORT)
+	go run ./internal/dev/cmd/serve -port $(PORT) -page-port $(PAGE_PORT)
 
 .PHONY: sandbox
 sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (API_KEY=<the secret's value>).
-	go run ./internal/localrun/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
+	go run ./internal/dev/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
 
 .PHONY: deploy
 deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
@@ -102,7 +102,7 @@ BENCH_FLAGS ?=
 .PHONY: bench
 bench: ## Measure the function against a hello-world Lambda; rewrite README's Performance table.
 	@command -v moto_server >/dev/null || { echo "moto_server not found: pip install 'moto[server]'" >&2; exit 1; }
-	go run ./internal/bench -readme README.md $(BENCH_FLAGS)
+	go run ./internal/dev/cmd/bench -readme README.md $(BENCH_FLAGS)
 	go test -run '^$$' -bench . -benchmem ./internal/apigw/... ./internal/handler/...
 
 # --- Faults, fuzzing, vulnerabilities and soak (issue 4) ---------------------
@@ -140,4 +140,4 @@ vulncheck: vulndb ## govulncheck against the pinned offline database.
 
 .PHONY: soak
 soak: tools ## 20,000 invocations through the emulator; peak RSS, fds, threads, AIM connections.
-	go run ./internal/localrun/soak -n 20000 -checkpoint 1000 -events events
+	go run ./internal/dev/cmd/soak -n 20000 -checkpoint 1000 -events events

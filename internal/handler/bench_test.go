@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
-	"github.com/aimcards/customer-access-token/internal/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
 // BenchmarkHandleWarm measures one warm invocation: the event decoded, the

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aimcards/customer-access-token/internal/moto"
+	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aimcards/customer-access-token/internal/secrets"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"

@@ -1,0 +1,144 @@
+package moto_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/aimcards/customer-access-token/internal/dev/moto"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/go-cmp/cmp"
+)
+
+// startMoto starts a server for one test, skipping when moto_server is not
+// installed (and failing instead on CI).
+func startMoto(t *testing.T) *moto.Server {
+	t.Helper()
+	s, err := moto.Start(context.Background())
+	if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func TestServerSecretRoundTrip(t *testing.T) {
+	s := startMoto(t)
+	ctx := context.Background()
+	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
+		t.Errorf("got URL %q, want http://127.0.0.1:PORT", s.URL)
+	}
+	arn, err := s.CreateSecret(ctx, "moto-test/plain", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(arn, "arn:aws:secretsmanager:us-east-1:") {
+		t.Errorf("got ARN %q, want a us-east-1 Secrets Manager ARN", arn)
+	}
+	sm := secretsmanager.NewFromConfig(s.AWSConfig())
+	get := func(id string) *secretsmanager.GetSecretValueOutput {
+		t.Helper()
+		out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := aws.ToString(get(arn).SecretString); got != "v1" {
+		t.Errorf("got SecretString %q, want %q", got, "v1")
+	}
+
+	if err := s.PutSecret(ctx, "moto-test/plain", "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(get("moto-test/plain").SecretString); got != "v2" {
+		t.Errorf("after PutSecret got SecretString %q, want %q", got, "v2")
+	}
+
+	if _, err := s.CreateBinarySecret(ctx, "moto-test/binary", []byte{0, 1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	out := get("moto-test/binary")
+	if out.SecretString != nil {
+		t.Errorf("got SecretString %q, want none", *out.SecretString)
+	}
+	if diff := cmp.Diff([]byte{0, 1, 2}, out.SecretBinary); diff != "" {
+		t.Errorf("SecretBinary mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestServerEnv(t *testing.T) {
+	s := &moto.Server{URL: "http://127.0.0.1:5000"}
+	want := []string{
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:5000",
+		"AWS_REGION=us-east-1",
+		"AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=testing",
+		"AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+	if diff := cmp.Diff(want, s.Env()); diff != "" {
+		t.Errorf("Env mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestStopEndsServer(t *testing.T) {
+	s := startMoto(t)
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{}).Get(s.URL + "/moto-api/")
+	if err == nil {
+		resp.Body.Close()
+		t.Errorf("got HTTP %d after Stop, want the port closed", resp.StatusCode)
+	}
+	if err := s.Stop(); err != nil {
+		t.Errorf("second Stop: got %v, want nil", err)
+	}
+}
+
+func TestStartWithoutMotoServer(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := moto.Start(context.Background())
+	if !errors.Is(err, exec.ErrNotFound) {
+		t.Fatalf("got error %v, want one wrapping exec.ErrNotFound", err)
+	}
+	if !strings.Contains(err.Error(), moto.InstallHint) {
+		t.Errorf("got error %q, want the install hint %q", err, moto.InstallHint)
+	}
+}
+
+func TestStartReportsEarlyExit(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses a shell script as moto_server")
+	}
+	dir := t.TempDir()
+	script := "#!/bin/sh\necho 'Address already in use' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "moto_server"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	_, err := moto.Start(context.Background())
+	if err == nil {
+		t.Fatal("got nil error, want one for a moto_server that exits")
+	}
+	for _, want := range []string{"exited early", "Address already in use"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got error %q, want it to contain %q", err, want)
+		}
+	}
+}
