@@ -17,7 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
-// prefetchBudget bounds the credential fetch at init; see DESIGN.md.
+// prefetchBudget bounds the credential fetch at init; see the README's
+// Credentials over time section.
 const prefetchBudget = 2 * time.Second
 
 func main() {
@@ -46,7 +47,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		ServiceURL:  cfg.ServiceURL,
 		EndpointURL: cfg.EndpointURL,
 		AppID:       cfg.AppID,
-		Timeout:     cfg.Timeout,
+		Timeout:     cfg.AIMTimeout,
 	})
 	if err != nil {
 		return nil, err
@@ -55,14 +56,14 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		SecretID: cfg.SecretID, Field: cfg.SecretField, TTL: cfg.CacheTTL, Logger: log,
 	})
 	return handler.New(handler.Options{
-		Keys:             keys,
-		AIM:              client,
-		CacheTTL:         cfg.CacheTTL,
-		CredentialBudget: cfg.Timeout,
-		TokenCookie:      cfg.TokenCookie,
-		AllowedOrigins:   cfg.AllowedOrigins,
-		ErrorRedirectURL: cfg.ErrorRedirectURL,
-		AllowedHosts:     cfg.AllowedHosts,
-		Logger:           log,
+		Keys:                 keys,
+		AIM:                  client,
+		CacheTTL:             cfg.CacheTTL,
+		CredentialBudget:     cfg.AIMTimeout,
+		TokenCookie:          cfg.TokenCookie,
+		AllowedOrigins:       cfg.AllowedOrigins,
+		ErrorRedirectURL:     cfg.ErrorRedirectURL,
+		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
+		Logger:               log,
 	}), nil
 }

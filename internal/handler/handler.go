@@ -6,7 +6,6 @@ package handler
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/url"
 	"time"
@@ -30,16 +29,16 @@ type AIM interface {
 
 // Options configures a Handler.
 type Options struct {
-	Keys             KeySource
-	AIM              AIM
-	CacheTTL         time.Duration // lifetime of the discovered endpoint and OAuthToken
-	CredentialBudget time.Duration // bound on fetching credentials in one request
-	TokenCookie      string
-	AllowedOrigins   []string
-	ErrorRedirectURL *url.URL // nil: errors answer problem+json in redirect mode too
-	AllowedHosts     []string // exact hosts allowed in AccountManagementUrl; empty: any
-	Logger           *slog.Logger
-	Now              func() time.Time
+	Keys                 KeySource
+	AIM                  AIM
+	CacheTTL             time.Duration // lifetime of the discovered endpoint and OAuthToken
+	CredentialBudget     time.Duration // bound on fetching credentials in one request
+	TokenCookie          string        // cookie carrying the customer token; "" for none
+	AllowedOrigins       []string      // origins answered with CORS headers and preflights
+	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
+	RedirectAllowedHosts []string      // exact hosts allowed in AccountManagementUrl; empty: any
+	Logger               *slog.Logger
+	Now                  func() time.Time
 }
 
 // answerMargin is kept back from the Lambda deadline for answering.
@@ -47,9 +46,10 @@ const answerMargin = 250 * time.Millisecond
 
 // Handler answers API Gateway events. Build it with New.
 type Handler struct {
-	opts  Options
-	creds *credentials
-	log   *slog.Logger
+	opts   Options
+	mapper *apigw.Mapper
+	creds  *credentials
+	log    *slog.Logger
 }
 
 // New builds a Handler.
@@ -64,7 +64,10 @@ func New(opts Options) *Handler {
 		opts.CredentialBudget = 4 * time.Second
 	}
 	return &Handler{
-		opts:  opts,
+		opts: opts,
+		mapper: apigw.NewMapper(apigw.Options{
+			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
+		}),
 		creds: newCredentials(opts.Keys, opts.AIM, opts.CacheTTL, opts.Now, opts.Logger),
 		log:   opts.Logger,
 	}
@@ -83,43 +86,37 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds())
 }
 
-// Handle is the Lambda entry point. It never returns an error: every
-// failure is an answer, so no bad request becomes a Lambda function error.
+// Handle is the Lambda entry point: parse, then credentials and AIM, then
+// answer. It never returns an error: every failure is an answer, so no bad
+// request becomes a Lambda function error.
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any, err error) {
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID
 	}
-	ev, derr := apigw.Decode(payload)
+	var req apigw.Request
 	defer func() {
 		if p := recover(); p != nil {
-			rec.cause = "panic"
 			h.log.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
-			out = ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, errInternal)))
+			out = h.answer(rec, req, h.fail(rec, errInternal))
 		}
 		h.logRecord(rec)
 	}()
-	var reqErr *apigw.RequestError
-	if errors.As(derr, &reqErr) {
-		rec.format = ev.Format
-		return ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, derr))), nil
-	}
-	if derr != nil {
-		rec.cause = derr.Error()
-		a := apigw.ProblemAnswer(apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."})
-		rec.status, rec.code = a.Status, apigw.CodeInvalidRequest
-		return apigw.FormatUnknown.Encode(h.finish(ev, a)), nil
-	}
-	rec.format = ev.Format
+	req = h.mapper.Parse(payload)
+	rec.format = req.Format
 	if deadline, ok := ctx.Deadline(); ok {
 		// Leave time to answer 504 before Lambda ends the invocation.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
 		defer cancel()
 	}
-	return ev.Format.Encode(h.finish(ev, h.serve(ctx, ev, rec))), nil
+	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
 }
 
-func (h *Handler) finish(ev apigw.Event, a apigw.Answer) apigw.Answer {
-	return apigw.Finish(a, ev, h.opts.AllowedOrigins)
+// answer builds the answer to req once, and is the one place the log
+// record takes its outcome, status and code from: the final answer.
+func (h *Handler) answer(rec *record, req apigw.Request, res apigw.Result) any {
+	resp := h.mapper.Answer(req, res)
+	rec.outcome, rec.status, rec.code = resp.Outcome, resp.Status, resp.Code
+	return resp.Payload
 }
