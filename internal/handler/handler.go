@@ -104,13 +104,19 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any,
 	}()
 	req = h.mapper.Parse(payload)
 	rec.format = req.Format
-	if deadline, ok := ctx.Deadline(); ok {
-		// Leave time to answer 504 before Lambda ends the invocation.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
-		defer cancel()
-	}
+	ctx, cancel := leaveAnswerMargin(ctx)
+	defer cancel()
 	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
+}
+
+// leaveAnswerMargin ends ctx answerMargin before the Lambda deadline, so
+// that a slow AIM is answered 504 before Lambda ends the invocation.
+func leaveAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, deadline.Add(-answerMargin))
 }
 
 // answer builds the answer to req once, and is the one place the log
