@@ -1,6 +1,8 @@
 // Package apigw maps API Gateway proxy events (REST API payload 1.0 and HTTP API
 // payload 2.0, also used by Lambda function URLs) onto the function's request,
-// and the function's answers back onto the matching response. It does no I/O.
+// and the function's answers back onto the matching response: Mapper.Parse
+// reads an event once into a Request, and Mapper.Answer builds the Response
+// to it once from a Result. It does no I/O.
 package apigw
 
 import (
