@@ -31,10 +31,10 @@ func definition(raw json.RawMessage, root map[string]json.RawMessage) (Datum, er
 	}
 	name, err := str(def["Name"])
 	if err != nil {
-		return Datum{}, fmt.Errorf("Name: %w", err)
+		return Datum{}, fmt.Errorf("member Name: %w", err)
 	}
 	if name == "" || len(name) > maxNameLen || name == "_aws" || strings.TrimSpace(name) == "" {
-		return Datum{}, fmt.Errorf("Name %q: want 1..%d characters, not all spaces", name, maxNameLen)
+		return Datum{}, fmt.Errorf("metric name %q: want 1..%d characters, not all spaces", name, maxNameLen)
 	}
 	d := Datum{Name: name, Unit: "None"}
 	if raw, ok := def["Unit"]; ok {

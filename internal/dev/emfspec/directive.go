@@ -20,15 +20,15 @@ func directive(raw json.RawMessage, root map[string]json.RawMessage, ts int64) (
 	}
 	ns, err := namespace(d["Namespace"])
 	if err != nil {
-		return nil, fmt.Errorf("Namespace: %w", err)
+		return nil, fmt.Errorf("member Namespace: %w", err)
 	}
 	sets, err := dimensionSets(d["Dimensions"], root)
 	if err != nil {
-		return nil, fmt.Errorf("Dimensions: %w", err)
+		return nil, fmt.Errorf("member Dimensions: %w", err)
 	}
 	defs, err := definitions(d["Metrics"], root)
 	if err != nil {
-		return nil, fmt.Errorf("Metrics: %w", err)
+		return nil, fmt.Errorf("member Metrics: %w", err)
 	}
 	var out []Datum
 	for _, set := range sets {

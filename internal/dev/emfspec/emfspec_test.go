@@ -111,6 +111,8 @@ func TestRejectsBrokenRecords(t *testing.T) {
 		"empty Metrics":                    {r(`[{"Name":"Calls","Unit":"Count"},{"Name":"Time","Unit":"Milliseconds","StorageResolution":60}]`, `[]`), "0 definitions, want 1..100"},
 		"over 100 metrics":                 {r(`{"Name":"Calls","Unit":"Count"}`, many(101, `{"Name":"Calls%d","Unit":"Count"}`)), "102 definitions, want 1..100"},
 		"metric twice":                     {r(`{"Name":"Time"`, `{"Name":"Calls"`), "metric \"Calls\" defined twice"},
+		"empty metric Name":                {r(`{"Name":"Calls","Unit":"Count"}`, `{"Name":"","Unit":"Count"}`), `metric name "": want 1..255`},
+		"metric Name a number":             {r(`{"Name":"Calls","Unit":"Count"}`, `{"Name":1,"Unit":"Count"}`), "member Name: 1 is not a string"},
 		"no metric Name":                   {r(`{"Name":"Calls","Unit":"Count"}`, `{"Unit":"Count"}`), "no Name member"},
 		"unknown metric member":            {r(`"Name":"Calls",`, `"Name":"Calls","Value":1,`), "unknown member \"Value\""},
 		"lower-case unit key":              {r(`"Name":"Calls","Unit"`, `"Name":"Calls","unit"`), "unknown member \"unit\""},
