@@ -22,7 +22,7 @@ import (
 const prefetchBudget = 2 * time.Second
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := newLogger(os.Getenv, os.Stdout)
 	cfg, err := parseConfig(os.Getenv)
 	if err != nil {
 		log.Error("invalid configuration", "problems", strings.Split(err.Error(), "\n"))
