@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // Op names an operation of the sandbox, for Calls, LastHeaders and SetFault.
@@ -49,11 +51,11 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, _ := s.record(rt.op, r)
-	if rt.api && !sleep(r.Context(), s.latency) {
+	if rt.api && !devutil.Sleep(r.Context(), s.latency) {
 		return
 	}
-	if !sleep(r.Context(), f.Delay) {
-		return
+	if !devutil.Sleep(r.Context(), f.Delay) || r.Context().Err() != nil {
+		return // the client gave up; it reads no answer
 	}
 	if f.Reset {
 		reset(w)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 )
 
@@ -20,8 +21,8 @@ import (
 var (
 	stack    *localrun.Stack
 	stackErr error
-	output   localrun.Output // the function's and the emulator's output
-	seen     secretSet       // secrets handed out by answers, checked against output
+	output   devutil.Buffer // the function's and the emulator's output
+	seen     secretSet      // secrets handed out by answers, checked against output
 )
 
 // eventsDir is the repository's events/ folder.

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aimcards/customer-access-token/internal/dev/rie"
@@ -32,7 +32,7 @@ type rig struct {
 	sbURL    string
 	apiKey   string // sentinel ApiKey, in the secret and the sandbox
 	oauth    string // sentinel OAuthToken the sandbox hands out
-	out      localrun.Output
+	out      devutil.Buffer
 	secrets  secretSet
 	bodies   []string // every error body answered
 	emulator string
@@ -75,13 +75,12 @@ func newRig(t *testing.T) *rig {
 // its URL. Close, not Shutdown: a request a fault holds must not hold the test.
 func serve(t *testing.T, srv *http.Server) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := devutil.Serve(srv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + l.Addr().String()
+	return url
 }
 
 // function is one function instance under its own emulator.

@@ -1,19 +1,18 @@
 package rie_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/rie"
 )
 
@@ -31,26 +30,8 @@ func findOrSkip(t *testing.T) string {
 	return bin
 }
 
-// syncBuffer is a bytes.Buffer safe for the emulator's output goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startSelf starts the emulator with this test binary as the function.
-func startSelf(t *testing.T, timeout time.Duration, out *syncBuffer) *rie.Emulator {
+func startSelf(t *testing.T, timeout time.Duration, out *devutil.Buffer) *rie.Emulator {
 	t.Helper()
 	bin := findOrSkip(t)
 	self, err := os.Executable()
@@ -87,7 +68,7 @@ func invokeReply(t *testing.T, e *rie.Emulator, req request) reply {
 }
 
 func TestInvokeRunsTheFunction(t *testing.T) {
-	var out syncBuffer
+	var out devutil.Buffer
 	e := startSelf(t, 0, &out)
 	for _, tt := range []struct {
 		name string
@@ -112,7 +93,7 @@ func TestInvokeRunsTheFunction(t *testing.T) {
 }
 
 func TestInvokeReportsFunctionError(t *testing.T) {
-	e := startSelf(t, 0, &syncBuffer{})
+	e := startSelf(t, 0, &devutil.Buffer{})
 	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Fail: true}))
 	if !errors.Is(err, rie.ErrFunction) {
 		t.Fatalf("Invoke of a failing function: got error %v, want rie.ErrFunction (answer %s)", err, describe(body, status))
@@ -129,7 +110,7 @@ func TestInvokeReportsFunctionError(t *testing.T) {
 }
 
 func TestInvokeReportsTimeout(t *testing.T) {
-	e := startSelf(t, time.Second, &syncBuffer{})
+	e := startSelf(t, time.Second, &devutil.Buffer{})
 	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Sleep: "3s"}))
 	if !errors.Is(err, rie.ErrTimeout) {
 		t.Fatalf("got error %v (answer %s), want rie.ErrTimeout", err, describe(body, status))
@@ -137,7 +118,7 @@ func TestInvokeReportsTimeout(t *testing.T) {
 }
 
 func TestStopEndsEmulatorAndFunction(t *testing.T) {
-	e := startSelf(t, 0, &syncBuffer{})
+	e := startSelf(t, 0, &devutil.Buffer{})
 	pid := invokeReply(t, e, request{Echo: "x"}).PID
 	if err := e.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)

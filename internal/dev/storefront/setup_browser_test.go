@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/aimcards/customer-access-token/internal/dev/devserver"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 	"github.com/aimcards/customer-access-token/internal/dev/storefront"
 )
@@ -28,10 +29,10 @@ const chromiumPath = "/usr/bin/chromium"
 // each is its own origin.
 type site struct {
 	stack      *localrun.Stack
-	output     *localrun.Output // the function's and the emulator's output
-	pageURL    string           // allowed origin, with a trailing slash
-	otherURL   string           // not in ALLOWED_ORIGINS, with a trailing slash
-	apiURL     string           // the function's route
+	output     *devutil.Buffer // the function's and the emulator's output
+	pageURL    string          // allowed origin, with a trailing slash
+	otherURL   string          // not in ALLOWED_ORIGINS, with a trailing slash
+	apiURL     string          // the function's route
 	pageOrigin string
 }
 
@@ -62,7 +63,7 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	apiL, pageL, otherL := listen(t), listen(t), listen(t)
 	s := &site{
-		output:     &localrun.Output{},
+		output:     &devutil.Buffer{},
 		pageOrigin: "http://" + pageL.Addr().String(),
 		apiURL:     "http://" + apiL.Addr().String() + devserver.Path,
 	}
