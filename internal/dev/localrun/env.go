@@ -22,10 +22,11 @@ const (
 // FunctionTimeout is the Lambda timeout of local runs; AIM_TIMEOUT fits in it.
 const FunctionTimeout = 10 * time.Second
 
-// functionEnv is the function's whole environment: the DESIGN.md variables
-// for the local stack, the SDK's pointers at moto, then overrides. The
-// developer's own environment is not passed on, so neither real AWS
-// credentials nor an ~/.aws profile can reach a local run.
+// functionEnv is the function's whole environment: the variables of the
+// README's Configuration section, set for the local stack, the SDK's
+// pointers at moto, then overrides. The developer's own environment is not
+// passed on, so neither real AWS credentials nor an ~/.aws profile can reach
+// a local run.
 func functionEnv(sandboxURL string, awsEnv []string, overrides map[string]string) []string {
 	env := map[string]string{
 		"AIM_API_KEY_SECRET_ID":       SecretID,

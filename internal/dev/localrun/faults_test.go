@@ -145,7 +145,7 @@ func TestFaultGetEndPoint(t *testing.T) {
 }
 
 // TestFaultCustomerAccessToken fails AIM's CustomerAccessToken for a warm
-// instance in every way DESIGN.md's error table names.
+// instance in every way the README's Failure behaviour table names.
 func TestFaultCustomerAccessToken(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
