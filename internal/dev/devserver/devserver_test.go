@@ -42,6 +42,7 @@ func newTestHandler(inv Invoker) *Handler {
 }
 
 func TestServeHTTPBuildsEvent(t *testing.T) {
+	t.Parallel()
 	inv := &fakeInvoker{answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound}}
 	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:3000/customer-access-token?Mode=UPDATE_CARD&ItemKey=9001&x=1&x=2", nil)
 	req.RemoteAddr = "192.0.2.7:51000"
@@ -99,6 +100,7 @@ func TestServeHTTPBuildsEvent(t *testing.T) {
 }
 
 func TestServeHTTPEventHasNoAuthorizer(t *testing.T) {
+	t.Parallel()
 	// The function reads Authorization as the AIM token only when no
 	// authorizer ran; a local API has none.
 	inv := &fakeInvoker{answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound}}
@@ -115,6 +117,7 @@ func TestServeHTTPEventHasNoAuthorizer(t *testing.T) {
 }
 
 func TestServeHTTPRoutes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		method, path string
 		wantStatus   int
@@ -142,6 +145,7 @@ func TestServeHTTPRoutes(t *testing.T) {
 }
 
 func TestServeHTTPWritesAnswer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		answer      events.APIGatewayV2HTTPResponse
@@ -217,6 +221,7 @@ func TestServeHTTPWritesAnswer(t *testing.T) {
 }
 
 func TestServeHTTPInvokeFailure(t *testing.T) {
+	t.Parallel()
 	// The error text may carry what the function printed; it stays out of
 	// the answer, as API Gateway keeps it out.
 	for name, inv := range map[string]*fakeInvoker{
@@ -257,6 +262,7 @@ func (o *overlapInvoker) Respond(context.Context, []byte) (events.APIGatewayV2HT
 }
 
 func TestServeHTTPOneInvocationAtATime(t *testing.T) {
+	t.Parallel()
 	inv := &overlapInvoker{release: make(chan struct{})}
 	srv := httptest.NewServer(New(inv, nil))
 	defer srv.Close()
@@ -283,6 +289,7 @@ func TestServeHTTPOneInvocationAtATime(t *testing.T) {
 }
 
 func TestEncodeBody(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		body       []byte
 		want       string
@@ -301,6 +308,7 @@ func TestEncodeBody(t *testing.T) {
 }
 
 func TestNewRequestIDIsAUUID(t *testing.T) {
+	t.Parallel()
 	a, b := newRequestID(), newRequestID()
 	if len(a) != 36 || strings.Count(a, "-") != 4 || a[14] != '4' {
 		t.Errorf("newRequestID: got %q, want a version 4 UUID", a)

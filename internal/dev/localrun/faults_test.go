@@ -1,7 +1,6 @@
 package localrun_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -22,7 +21,6 @@ import (
 func TestFaultSecretsManager(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	ctx := context.Background()
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -64,7 +62,7 @@ func TestFaultSecretsManager(t *testing.T) {
 			mend:    func(t *testing.T, id string) { mustPut(t, r, id, `{"StoreKey":"`+r.apiKey+`"}`) }},
 		{name: "binary-only secret",
 			breakIt: func(t *testing.T, id string) {
-				if _, err := r.moto.CreateBinarySecret(ctx, id, []byte(r.apiKey)); err != nil {
+				if _, err := r.moto.CreateBinarySecret(t.Context(), id, []byte(r.apiKey)); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -95,14 +93,14 @@ func TestFaultSecretsManager(t *testing.T) {
 
 func mustCreate(t *testing.T, r *rig, id, v string) {
 	t.Helper()
-	if _, err := r.moto.CreateSecret(context.Background(), id, v); err != nil {
+	if _, err := r.moto.CreateSecret(t.Context(), id, v); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func mustPut(t *testing.T, r *rig, id, v string) {
 	t.Helper()
-	if err := r.moto.PutSecret(context.Background(), id, v); err != nil {
+	if err := r.moto.PutSecret(t.Context(), id, v); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -254,10 +252,7 @@ func TestFaultCustomerAccessToken(t *testing.T) {
 // that AIM's internal message stayed out of the answer.
 func checkDetail(t *testing.T, a localrun.Answer, detail, aimCode string) {
 	t.Helper()
-	var p struct {
-		Detail       string `json:"detail"`
-		AIMErrorCode string `json:"aimErrorCode"`
-	}
+	var p problemBody
 	_ = json.Unmarshal([]byte(a.Body), &p)
 	if detail != "" && p.Detail != detail {
 		t.Errorf("got detail %q, want %q", p.Detail, detail)

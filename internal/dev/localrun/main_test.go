@@ -82,7 +82,7 @@ func invokeFile(t *testing.T, name string) localrun.Answer {
 func invoke(t *testing.T, event []byte) localrun.Answer {
 	t.Helper()
 	s := needStack(t)
-	ctx, cancel := context.WithTimeout(context.Background(), localrun.FunctionTimeout+5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), localrun.FunctionTimeout+5*time.Second)
 	defer cancel()
 	seen.addEvent(event)
 	a, err := s.Invoke(ctx, event)

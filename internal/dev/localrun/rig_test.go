@@ -54,7 +54,7 @@ func newRig(t *testing.T) *rig {
 		emulator: bin,
 		boot:     shared.Bootstrap,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	r.moto, err = moto.Start(ctx)
 	if err != nil {
@@ -119,7 +119,7 @@ func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) 
 	if timeout == 0 {
 		timeout = localrun.FunctionTimeout
 	}
-	emu, err := rie.Start(context.Background(), r.emulator, rie.Options{
+	emu, err := rie.Start(t.Context(), r.emulator, rie.Options{
 		Bootstrap: r.boot, Env: list, Stdout: &r.out, Stderr: &r.out, Timeout: timeout,
 	})
 	if err != nil {
@@ -133,7 +133,7 @@ func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) 
 // timeout fails the test, since the function must answer every fault.
 func (f *function) invoke(t *testing.T, event []byte) localrun.Answer {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	f.r.secrets.addEvent(event)
 	body, _, err := f.emu.Invoke(ctx, event)

@@ -39,7 +39,7 @@ func startSelf(t *testing.T, timeout time.Duration, out *devutil.Buffer) *rie.Em
 		t.Fatal(err)
 	}
 	t.Setenv("RIE_TEST_HOST_ONLY", "host")
-	e, err := rie.Start(context.Background(), bin, rie.Options{
+	e, err := rie.Start(t.Context(), bin, rie.Options{
 		Bootstrap: self,
 		Env:       []string{functionEnv + "=1", "GREETING=hello"},
 		Stdout:    out,
@@ -56,7 +56,7 @@ func startSelf(t *testing.T, timeout time.Duration, out *devutil.Buffer) *rie.Em
 // invokeReply invokes the function and decodes its reply.
 func invokeReply(t *testing.T, e *rie.Emulator, req request) reply {
 	t.Helper()
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, req))
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, req))
 	if err != nil {
 		t.Fatalf("Invoke: %v (answer %s)", err, describe(body, status))
 	}
@@ -94,7 +94,7 @@ func TestInvokeRunsTheFunction(t *testing.T) {
 
 func TestInvokeReportsFunctionError(t *testing.T) {
 	e := startSelf(t, 0, &devutil.Buffer{})
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Fail: true}))
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, request{Fail: true}))
 	if !errors.Is(err, rie.ErrFunction) {
 		t.Fatalf("Invoke of a failing function: got error %v, want rie.ErrFunction (answer %s)", err, describe(body, status))
 	}
@@ -111,7 +111,7 @@ func TestInvokeReportsFunctionError(t *testing.T) {
 
 func TestInvokeReportsTimeout(t *testing.T) {
 	e := startSelf(t, time.Second, &devutil.Buffer{})
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Sleep: "3s"}))
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, request{Sleep: "3s"}))
 	if !errors.Is(err, rie.ErrTimeout) {
 		t.Fatalf("got error %v (answer %s), want rie.ErrTimeout", err, describe(body, status))
 	}
@@ -123,7 +123,7 @@ func TestStopEndsEmulatorAndFunction(t *testing.T) {
 	if err := e.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
-	if _, _, err := e.Invoke(context.Background(), []byte(`{}`)); err == nil {
+	if _, _, err := e.Invoke(t.Context(), []byte(`{}`)); err == nil {
 		t.Errorf("Invoke after Stop: got no error, want one")
 	}
 	if err := e.Stop(); err != nil {
@@ -141,6 +141,7 @@ func TestStopEndsEmulatorAndFunction(t *testing.T) {
 }
 
 func TestStartFails(t *testing.T) {
+	t.Parallel()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +157,8 @@ func TestStartFails(t *testing.T) {
 		{"no bootstrap", "/bin/false", rie.Options{}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
 			e, err := rie.Start(ctx, tt.bin, tt.opts)
 			if err == nil {

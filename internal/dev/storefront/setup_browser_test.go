@@ -68,7 +68,7 @@ func startSite(t *testing.T) *site {
 		apiURL:     "http://" + apiL.Addr().String() + devserver.Path,
 	}
 	s.pageURL, s.otherURL = s.pageOrigin+"/", "http://"+otherL.Addr().String()+"/"
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	stack, err := localrun.Start(ctx, localrun.Options{Output: s.output, Env: map[string]string{
 		"ALLOWED_ORIGINS":    s.pageOrigin,
@@ -130,6 +130,8 @@ func startBrowser(t *testing.T) context.Context {
 		"disable-component-update", "disable-sync", "disable-quic"} {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
+	// Not t.Context(): the browser must outlive the test body, since the
+	// tabs close in Cleanup, after t.Context() has ended.
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
