@@ -2,10 +2,8 @@ package localrun_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -60,7 +58,7 @@ func needStack(t *testing.T) *localrun.Stack {
 	if stackErr == nil {
 		return stack
 	}
-	if errors.Is(stackErr, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	if devutil.MaySkip(stackErr) {
 		t.Skipf("local stack unavailable: %v", stackErr)
 	}
 	t.Fatalf("local stack failed to start: %v", stackErr)

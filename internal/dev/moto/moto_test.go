@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -21,7 +22,7 @@ import (
 func startMoto(t *testing.T) *moto.Server {
 	t.Helper()
 	s, err := moto.Start(t.Context())
-	if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	if devutil.MaySkip(err) {
 		t.Skip(err)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package storefront_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -43,7 +42,7 @@ func requireTool(t *testing.T, err error) {
 	if err == nil {
 		return
 	}
-	if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	if devutil.MaySkip(err) {
 		t.Skipf("browser test needs a tool that is missing: %v", err)
 	}
 	t.Fatalf("browser test setup: %v", err)
