@@ -22,12 +22,13 @@ const (
 // FunctionTimeout is the Lambda timeout of local runs; AIM_TIMEOUT fits in it.
 const FunctionTimeout = 10 * time.Second
 
-// functionEnv is the function's whole environment: the variables of the
-// README's Configuration section, set for the local stack, the SDK's
-// pointers at moto, then overrides. The developer's own environment is not
-// passed on, so neither real AWS credentials nor an ~/.aws profile can reach
-// a local run.
-func functionEnv(sandboxURL string, awsEnv []string, overrides map[string]string) []string {
+// FunctionEnv is the function's whole environment for a local run, sorted:
+// the variables of the README's Configuration section set for the local
+// stack (AIM at sandboxURL), then awsEnv (the SDK's pointers at moto, as
+// moto.Server.Env gives them), then overrides. The developer's own
+// environment is not passed on, so neither real AWS credentials nor an
+// ~/.aws profile can reach a local run.
+func FunctionEnv(sandboxURL string, awsEnv []string, overrides map[string]string) []string {
 	env := map[string]string{
 		"AIM_API_KEY_SECRET_ID":       SecretID,
 		"AIM_APP_ID":                  AppID,

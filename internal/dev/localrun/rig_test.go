@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,28 +93,9 @@ type function struct {
 // cold on its first invoke.
 func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) *function {
 	t.Helper()
-	vars := map[string]string{
-		"AIM_API_KEY_SECRET_ID":       localrun.SecretID,
-		"AIM_APP_ID":                  localrun.AppID,
-		"AIM_SERVICE_URL":             r.sbURL + "/aeservices30",
-		"AIM_TIMEOUT":                 "4s",
-		"CACHE_TTL":                   "5m",
-		"TOKEN_COOKIE":                localrun.TokenCookie,
-		"ALLOWED_ORIGINS":             localrun.AllowedOrigin,
-		"AWS_LAMBDA_FUNCTION_NAME":    localrun.FunctionName,
-		"AWS_CONFIG_FILE":             "/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-	}
-	for _, kv := range r.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
-	vars["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = r.proxyURL
-	maps.Copy(vars, env)
-	list := make([]string, 0, len(vars))
-	for _, k := range slices.Sorted(maps.Keys(vars)) {
-		list = append(list, k+"="+vars[k])
-	}
+	overrides := map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": r.proxyURL}
+	maps.Copy(overrides, env)
+	list := localrun.FunctionEnv(r.sbURL, r.moto.Env(), overrides)
 	if timeout == 0 {
 		timeout = localrun.FunctionTimeout
 	}

@@ -81,7 +81,7 @@ func (s *Stack) start(ctx context.Context, bin string, opts Options) error {
 	}
 	s.Emulator, err = rie.Start(ctx, bin, rie.Options{
 		Bootstrap: s.Bootstrap,
-		Env:       functionEnv(s.SandboxURL, m.Env(), opts.Env),
+		Env:       FunctionEnv(s.SandboxURL, m.Env(), opts.Env),
 		Stdout:    opts.Output,
 		Stderr:    opts.Output,
 		Timeout:   FunctionTimeout,
