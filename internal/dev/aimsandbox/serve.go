@@ -20,6 +20,11 @@ const (
 	OpAccountManagement   Op = "AccountManagement" // the page behind AccountManagementUrl
 )
 
+// ServicePath is where the sandbox serves AeServices30 (GetEndPoint) below
+// its root: a function's AIM_SERVICE_URL is the sandbox's URL plus
+// ServicePath. It is lower-case, as every key of routes is.
+const ServicePath = "/aeservices30"
+
 // route ties a path (lower-case; ServiceStack matches paths without regard
 // to case) to an operation.
 type route struct {
@@ -30,11 +35,11 @@ type route struct {
 }
 
 var routes = map[string]route{
-	"/aeservices30/api/getendpoint": {OpGetEndPoint, []string{http.MethodGet}, true, (*Sandbox).getEndPoint},
-	"/api/security":                 {OpSecurity, []string{http.MethodPost}, true, (*Sandbox).security},
-	"/api/customeraccesstoken":      {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
-	"/api/getcustomertokens":        {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
-	"/accountmanagement":            {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
+	ServicePath + "/api/getendpoint": {OpGetEndPoint, []string{http.MethodGet}, true, (*Sandbox).getEndPoint},
+	"/api/security":                  {OpSecurity, []string{http.MethodPost}, true, (*Sandbox).security},
+	"/api/customeraccesstoken":       {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
+	"/api/getcustomertokens":         {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
+	"/accountmanagement":             {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
 }
 
 // ServeHTTP answers r like AIM would: it applies Config.Latency, then the

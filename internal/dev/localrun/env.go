@@ -5,18 +5,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
 // Local values the team agreed on (see events/env.json).
 const (
-	SecretID       = "aim/api-key"
-	AppID          = "sandbox-app"
-	TokenCookie    = "aim_token"
-	AllowedOrigin  = "https://shop.example.com"
-	FunctionName   = "CustomerAccessTokenFunction"
-	aimTimeout     = "4s"
-	cacheTTL       = "5m"
-	serviceURLPath = "/aeservices30"
+	SecretID      = "aim/api-key"
+	AppID         = "sandbox-app"
+	TokenCookie   = "aim_token"
+	AllowedOrigin = "https://shop.example.com"
+	FunctionName  = "CustomerAccessTokenFunction"
+	aimTimeout    = "4s"
+	cacheTTL      = "5m"
 )
 
 // FunctionTimeout is the Lambda timeout of local runs; AIM_TIMEOUT fits in it.
@@ -32,7 +33,7 @@ func FunctionEnv(sandboxURL string, awsEnv []string, overrides map[string]string
 	env := map[string]string{
 		"AIM_API_KEY_SECRET_ID":       SecretID,
 		"AIM_APP_ID":                  AppID,
-		"AIM_SERVICE_URL":             sandboxURL + serviceURLPath,
+		"AIM_SERVICE_URL":             sandboxURL + aimsandbox.ServicePath,
 		"AIM_TIMEOUT":                 aimTimeout,
 		"CACHE_TTL":                   cacheTTL,
 		"TOKEN_COOKIE":                TokenCookie,

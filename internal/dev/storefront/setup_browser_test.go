@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/devserver"
 	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
@@ -83,7 +84,7 @@ func startSite(t *testing.T) *site {
 	s.stack = stack
 	store, err := storefront.New(storefront.Config{
 		CardAPIURL:  s.apiURL,
-		ServiceURL:  stack.SandboxURL + "/aeservices30",
+		ServiceURL:  stack.SandboxURL + aimsandbox.ServicePath,
 		APIKey:      stack.APIKey,
 		AppID:       localrun.AppID,
 		TokenCookie: localrun.TokenCookie,

@@ -29,7 +29,7 @@ func newStore(t *testing.T) (*httptest.Server, *aimsandbox.Sandbox) {
 	t.Cleanup(aim.Close)
 	store, err := storefront.New(storefront.Config{
 		CardAPIURL:  testCardAPI,
-		ServiceURL:  aim.URL + "/aeservices30",
+		ServiceURL:  aim.URL + aimsandbox.ServicePath,
 		APIKey:      testAPIKey,
 		AppID:       testAppID,
 		TokenCookie: "aim_token",
