@@ -21,39 +21,14 @@ import (
 func TestFaultSecretsManager(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	tests := []struct {
-		name    string
-		env     map[string]string
-		breakIt func(t *testing.T, id string) // make the secret unusable
-		mend    func(t *testing.T, id string) // make it good again
-	}{
+	tests := []secretFault{
 		{name: "secret missing",
 			breakIt: func(*testing.T, string) {},
 			mend:    func(t *testing.T, id string) { mustCreate(t, r, id, r.apiKey) }},
-		{name: "access denied",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(400, "AccessDeniedException", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "throttled",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(400, "ThrottlingException", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "5xx",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(500, "InternalServiceError", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "slow past the deadline",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(0, "", 20*time.Second)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
+		proxyFault(r, "access denied", 400, "AccessDeniedException", 0),
+		proxyFault(r, "throttled", 400, "ThrottlingException", 0),
+		proxyFault(r, "5xx", 500, "InternalServiceError", 0),
+		proxyFault(r, "slow past the deadline", 0, "", 20*time.Second),
 		{name: "empty string",
 			breakIt: func(t *testing.T, id string) { mustCreate(t, r, id, "") },
 			mend:    func(t *testing.T, id string) { mustPut(t, r, id, r.apiKey) }},
@@ -89,6 +64,25 @@ func TestFaultSecretsManager(t *testing.T) {
 		})
 	}
 	t.Run("nothing leaked", func(t *testing.T) { r.checkNoLeaks(t) })
+}
+
+// secretFault makes the ApiKey secret unusable for one case, then good again.
+type secretFault struct {
+	name    string
+	env     map[string]string
+	breakIt func(t *testing.T, id string) // make the secret unusable
+	mend    func(t *testing.T, id string) // make it good again
+}
+
+// proxyFault is a good secret whose reads fail at the proxy with an AWS
+// error (status, errType) or a delay.
+func proxyFault(r *rig, name string, status int, errType string, delay time.Duration) secretFault {
+	return secretFault{name: name,
+		breakIt: func(t *testing.T, id string) {
+			mustCreate(t, r, id, r.apiKey)
+			r.proxy.SetFault(status, errType, delay)
+		},
+		mend: func(*testing.T, string) { r.proxy.ClearFault() }}
 }
 
 func mustCreate(t *testing.T, r *rig, id, v string) {
