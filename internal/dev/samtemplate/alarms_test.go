@@ -1,0 +1,176 @@
+package samtemplate
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The EMF contract: what the function emits, one record per invocation, in
+// the namespace METRICS_NAMESPACE. Each metric name maps to the dimension sets
+// (sorted names) it is published with.
+var (
+	functionDims = [][]string{{"FunctionName"}, {"FunctionName", "FunctionVersion"}}
+	emfMetrics   = map[string][][]string{
+		"Requests":          append(slices.Clone(functionDims), []string{"Code", "FunctionName", "Outcome"}),
+		"ServerErrors":      functionDims,
+		"UpstreamErrors":    functionDims,
+		"Unavailable":       functionDims,
+		"StaleCredentials":  functionDims,
+		"ColdStart":         functionDims,
+		"AIMLatency":        functionDims,
+		"CredentialLatency": functionDims,
+	}
+)
+
+// TestCustomAlarmsWatchEmittedMetrics checks every alarm on a custom namespace
+// against the EMF contract: the namespace parameter the function gets, a
+// metric name it emits, and a dimension set it publishes.
+func TestCustomAlarmsWatchEmittedMetrics(t *testing.T) {
+	tpl := transformed(t)
+	metrics, err := tpl.CustomAlarmMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(metrics) == 0 {
+		t.Fatal("no alarm on the function's EMF metrics")
+	}
+	nsParam, _ := ref(environment(t, tpl)["METRICS_NAMESPACE"])
+	for _, m := range metrics {
+		if m.NamespaceParameter != nsParam || nsParam == "" {
+			t.Errorf("%s: namespace from %q, want the parameter METRICS_NAMESPACE comes from (%q)", m.Alarm, m.NamespaceParameter, nsParam)
+		}
+		sets, ok := emfMetrics[m.MetricName]
+		if !ok {
+			t.Errorf("%s watches %s, which the function does not emit", m.Alarm, m.MetricName)
+			continue
+		}
+		if dims := m.DimensionNames(); !slices.ContainsFunc(sets, func(s []string) bool { return slices.Equal(s, dims) }) {
+			t.Errorf("%s: %s with dimensions %v; the function publishes it with %v", m.Alarm, m.MetricName, dims, sets)
+		}
+		refTo(t, m.Alarm+" FunctionName", m.Dimensions["FunctionName"], functionID)
+	}
+}
+
+// wantAlarm is an alarm the Operations section describes: a metric to watch
+// and what its statistic must be ("" for any).
+type wantAlarm struct{ namespace, metric, stat string }
+
+func TestAlarmsCoverWhatUsersFeel(t *testing.T) {
+	tpl := transformed(t)
+	ns := tpl.Defaults()["MetricsNamespace"]
+	metrics, err := tpl.AlarmMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []wantAlarm{
+		{ns, "UpstreamErrors", ""}, {ns, "Unavailable", ""}, {ns, "StaleCredentials", ""},
+		{"AWS/Lambda", "Duration", "p99"}, {"AWS/Lambda", "Throttles", ""}, {"AWS/ApiGateway", "5xx", ""},
+	} {
+		found := slices.ContainsFunc(metrics, func(m AlarmMetric) bool {
+			return m.Namespace == want.namespace && m.MetricName == want.metric && (want.stat == "" || m.Stat == want.stat)
+		})
+		if !found {
+			t.Errorf("no alarm on %s %s %s", want.namespace, want.metric, want.stat)
+		}
+	}
+	stageID, _ := stage(t, tpl)
+	for _, m := range metrics {
+		if m.Namespace == "AWS/ApiGateway" {
+			refTo(t, m.Alarm+" ApiId", m.Dimensions["ApiId"], apiID)
+			refTo(t, m.Alarm+" Stage", m.Dimensions["Stage"], stageID)
+		}
+		if m.Namespace == "AWS/Lambda" {
+			refTo(t, m.Alarm+" FunctionName", m.Dimensions["FunctionName"], functionID)
+		}
+	}
+}
+
+// TestDurationAlarmIsBelowTheTimeout keeps the p99 alarm between half the
+// function's Timeout and the Timeout itself, whatever either becomes.
+func TestDurationAlarmIsBelowTheTimeout(t *testing.T) {
+	tpl := transformed(t)
+	timeout, ok := function(t, tpl)["Timeout"].(float64)
+	if !ok {
+		t.Fatalf("function Timeout: got %v, want a number", function(t, tpl)["Timeout"])
+	}
+	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+		p := tpl.Resources[id].Properties
+		if p["Namespace"] != "AWS/Lambda" || p["MetricName"] != "Duration" {
+			continue
+		}
+		threshold, _ := p["Threshold"].(float64)
+		if threshold < timeout*1000/2 || threshold >= timeout*1000 {
+			t.Errorf("%s: threshold %v ms, want in [%v, %v) for a %v s Timeout", id, threshold, timeout*500, timeout*1000, timeout)
+		}
+		if !strings.HasPrefix(str(p["ComparisonOperator"]), "GreaterThan") {
+			t.Errorf("%s: ComparisonOperator %v, want GreaterThan...", id, p["ComparisonOperator"])
+		}
+	}
+}
+
+// TestAlarmsNotifyTheOptionalTopic checks every alarm sends ALARM and OK to
+// AlarmTopicArn when it is set and has no action otherwise.
+func TestAlarmsNotifyTheOptionalTopic(t *testing.T) {
+	tpl := transformed(t)
+	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+		p := tpl.Resources[id].Properties
+		for _, key := range []string{"AlarmActions", "OKActions"} {
+			args, _ := field(p[key], "Fn::If").([]any)
+			if len(args) != 3 {
+				t.Errorf("%s %s: got %v, want Fn::If [cond, [Ref topic], Ref AWS::NoValue]", id, key, p[key])
+				continue
+			}
+			cond := str(args[0])
+			if list, _ := args[1].([]any); len(list) != 1 {
+				t.Errorf("%s %s: got %v, want one topic", id, key, args[1])
+			} else {
+				refTo(t, id+" "+key, list[0], "AlarmTopicArn")
+			}
+			refTo(t, id+" "+key+" when unset", args[2], "AWS::NoValue")
+			if exists(t, tpl, cond, nil) || !exists(t, tpl, cond, withTopic) {
+				t.Errorf("%s %s: condition %s must hold only with AlarmTopicArn set", id, key, cond)
+			}
+		}
+		if p["TreatMissingData"] == nil {
+			t.Errorf("%s: no TreatMissingData (no traffic would read as breaching or stay INSUFFICIENT_DATA)", id)
+		}
+	}
+}
+
+// mathID is an id in a metric math expression.
+var mathID = regexp.MustCompile(`\b[a-z][A-Za-z0-9_]*\b`)
+
+// TestMetricMathIsWellFormed checks each metric math alarm returns exactly one
+// series and its expression names only queries it defines.
+func TestMetricMathIsWellFormed(t *testing.T) {
+	tpl := transformed(t)
+	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+		queries, _ := tpl.Resources[id].Properties["Metrics"].([]any)
+		if len(queries) == 0 {
+			continue
+		}
+		ids, returned := map[string]bool{}, 0
+		for _, q := range queries {
+			ids[str(field(q, "Id"))] = true
+			if field(q, "ReturnData") != false {
+				returned++
+			}
+		}
+		if returned != 1 {
+			t.Errorf("%s: %d queries return data, want 1", id, returned)
+		}
+		for _, q := range queries {
+			expr := str(field(q, "Expression"))
+			for _, name := range mathID.FindAllString(expr, -1) {
+				if !ids[name] {
+					t.Errorf("%s: expression %q names %s, which is no query id", id, expr, name)
+				}
+			}
+			if expr != "" && field(q, "ReturnData") == false {
+				t.Errorf("%s: expression %q returns no data", id, expr)
+			}
+		}
+	}
+}
