@@ -2,6 +2,7 @@ package samtemplate
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -110,5 +111,27 @@ func TestSAMConfigEnvironmentsAreApart(t *testing.T) {
 	}
 	if typ := tpl.withDefaults(values)["DeploymentType"]; !strings.HasPrefix(typ, "Canary") && !strings.HasPrefix(typ, "Linear") {
 		t.Errorf("prod: DeploymentType %s, want a canary or linear rollout", typ)
+	}
+}
+
+// TestSAMConfigBurstFitsReservedConcurrency checks the part of the capacity
+// rule the configuration alone decides: with reserved concurrency, a burst the
+// API lets through must fit in the environments allowed to run.
+func TestSAMConfigBurstFitsReservedConcurrency(t *testing.T) {
+	tpl, c := transformed(t), samconfig(t)
+	for _, env := range deployEnvironments(t, c) {
+		values, err := c.ParameterOverrides(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := tpl.withDefaults(values)
+		if all["ReservedConcurrency"] == "" {
+			continue
+		}
+		burst, err1 := strconv.Atoi(all["ApiThrottlingBurstLimit"])
+		reserved, err2 := strconv.Atoi(all["ReservedConcurrency"])
+		if err1 != nil || err2 != nil || burst > reserved {
+			t.Errorf("%s: ApiThrottlingBurstLimit %s, ReservedConcurrency %s; want a burst no larger than the reservation", env, all["ApiThrottlingBurstLimit"], all["ReservedConcurrency"])
+		}
 	}
 }
