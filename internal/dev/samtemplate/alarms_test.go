@@ -1,32 +1,62 @@
 package samtemplate
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/emfspec"
+	"github.com/aimcards/customer-access-token/internal/emf"
 )
 
-// The EMF contract: what the function emits, one record per invocation, in
-// the namespace METRICS_NAMESPACE. Each metric name maps to the dimension sets
-// (sorted names) it is published with.
-var (
-	functionDims = [][]string{{"FunctionName"}, {"FunctionName", "FunctionVersion"}}
-	emfMetrics   = map[string][][]string{
-		"Requests":          append(slices.Clone(functionDims), []string{"Code", "FunctionName", "Outcome"}),
-		"ServerErrors":      functionDims,
-		"UpstreamErrors":    functionDims,
-		"Unavailable":       functionDims,
-		"StaleCredentials":  functionDims,
-		"ColdStart":         functionDims,
-		"AIMLatency":        functionDims,
-		"CredentialLatency": functionDims,
+// emitted returns each metric a real record carries, with the dimension sets
+// (sorted names) it is published with: the function's own emf.Writer writes
+// the record, and emfspec reads it as CloudWatch would.
+func emitted(t *testing.T, namespace string) map[string][][]string {
+	t.Helper()
+	var out bytes.Buffer
+	w, err := emf.New(emf.Options{Namespace: namespace, FunctionName: "fn", FunctionVersion: "7", Out: &out})
+	if err != nil {
+		t.Fatal(err)
 	}
-)
+	// AIMCalled: a record carries AIMLatency only when AIM was called.
+	inv := emf.Invocation{Outcome: emf.OutcomeRedirect, Status: 302, AIMCalled: true, AIMLatency: time.Millisecond}
+	if err := w.Emit(inv); err != nil {
+		t.Fatal(err)
+	}
+	data, err := emfspec.Extract(out.Bytes())
+	if err != nil {
+		t.Fatalf("the function's record: %v\n%s", err, out.Bytes())
+	}
+	metrics := map[string][][]string{}
+	for _, d := range data {
+		if d.Namespace != namespace {
+			t.Fatalf("record namespace %q, want %q", d.Namespace, namespace)
+		}
+		dims := keys(d.Dimensions)
+		slices.Sort(dims)
+		if !slices.ContainsFunc(metrics[d.Name], func(s []string) bool { return slices.Equal(s, dims) }) {
+			metrics[d.Name] = append(metrics[d.Name], dims)
+		}
+	}
+	return metrics
+}
+
+// TestNamespaceDefaultIsTheFunctions keeps the template's default namespace
+// equal to the one the function uses without METRICS_NAMESPACE.
+func TestNamespaceDefaultIsTheFunctions(t *testing.T) {
+	tpl := transformed(t)
+	if got := tpl.Defaults()["MetricsNamespace"]; got != emf.DefaultNamespace {
+		t.Errorf("MetricsNamespace default: got %q, want emf.DefaultNamespace %q", got, emf.DefaultNamespace)
+	}
+}
 
 // TestCustomAlarmsWatchEmittedMetrics checks every alarm on a custom namespace
-// against the EMF contract: the namespace parameter the function gets, a
-// metric name it emits, and a dimension set it publishes.
+// against a record the function writes: the namespace parameter the function
+// gets, a metric name it emits, and a dimension set it publishes.
 func TestCustomAlarmsWatchEmittedMetrics(t *testing.T) {
 	tpl := transformed(t)
 	metrics, err := tpl.CustomAlarmMetrics()
@@ -37,6 +67,7 @@ func TestCustomAlarmsWatchEmittedMetrics(t *testing.T) {
 		t.Fatal("no alarm on the function's EMF metrics")
 	}
 	nsParam, _ := ref(environment(t, tpl)["METRICS_NAMESPACE"])
+	emfMetrics := emitted(t, tpl.Defaults()["MetricsNamespace"])
 	for _, m := range metrics {
 		if m.NamespaceParameter != nsParam || nsParam == "" {
 			t.Errorf("%s: namespace from %q, want the parameter METRICS_NAMESPACE comes from (%q)", m.Alarm, m.NamespaceParameter, nsParam)

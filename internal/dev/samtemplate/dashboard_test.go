@@ -102,11 +102,12 @@ func TestDashboardShowsTheFigures(t *testing.T) {
 	}
 }
 
-// TestDashboardShowsEmittedMetrics holds the dashboard to the EMF contract,
-// like the alarms.
+// TestDashboardShowsEmittedMetrics holds the dashboard to what the function's
+// records carry, like the alarms.
 func TestDashboardShowsEmittedMetrics(t *testing.T) {
 	tpl := transformed(t)
 	metrics, _ := dashboard(t, tpl)
+	emfMetrics := emitted(t, tpl.Defaults()["MetricsNamespace"])
 	for _, m := range metrics {
 		if strings.HasPrefix(m.namespace, "AWS/") {
 			continue

@@ -135,3 +135,16 @@ func TestSAMConfigBurstFitsReservedConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsAreAccepted: a default its own constraints refuse would fail
+// every stack that leaves the parameter out.
+func TestDefaultsAreAccepted(t *testing.T) {
+	tpl := transformed(t)
+	for name, p := range tpl.Parameters {
+		if def, ok := p.DefaultString(); ok {
+			if err := p.Check(def); err != nil {
+				t.Errorf("%s default: %v", name, err)
+			}
+		}
+	}
+}
