@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/aimcards/customer-access-token/internal/dev/emfspec"
 )
 
 // AlarmMetric is one metric an alarm watches: the alarm's own metric, or one
@@ -139,4 +141,30 @@ func field(v any, key string) any {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// Unemitted returns the metrics that no data point of records matches: same
+// namespace, metric name and dimension names. records are what
+// emfspec.Extract returns for the function's EMF records, from a test or
+// from a real run's output; an alarm on a metric in the result never fires.
+func Unemitted(metrics []AlarmMetric, records []emfspec.Datum) []AlarmMetric {
+	var missing []AlarmMetric
+	for _, m := range metrics {
+		dims := m.DimensionNames()
+		if !slices.ContainsFunc(records, func(d emfspec.Datum) bool {
+			return d.Namespace == m.Namespace && d.Name == m.MetricName && slices.Equal(sortedKeys(d.Dimensions), dims)
+		}) {
+			missing = append(missing, m)
+		}
+	}
+	return missing
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aimcards/customer-access-token/internal/dev/emfspec"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -161,5 +162,34 @@ func writeScript(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o755); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUnemitted(t *testing.T) {
+	records := []emfspec.Datum{
+		{Namespace: "NS", Name: "Requests", Dimensions: map[string]string{"FunctionName": "f"}},
+		{Namespace: "NS", Name: "Requests", Dimensions: map[string]string{"FunctionName": "f", "Outcome": "json", "Code": "ok"}},
+	}
+	metric := func(ns, name string, dims ...string) AlarmMetric {
+		m := AlarmMetric{Alarm: name, Namespace: ns, MetricName: name, Dimensions: map[string]any{}}
+		for _, d := range dims {
+			m.Dimensions[d] = "x"
+		}
+		return m
+	}
+	metrics := []AlarmMetric{
+		metric("NS", "Requests", "FunctionName"),
+		metric("NS", "Requests", "Outcome", "FunctionName", "Code"),
+		metric("NS", "Requests", "FunctionName", "FunctionVersion"), // set not published
+		metric("NS", "Errors", "FunctionName"),                      // name not published
+		metric("Other", "Requests", "FunctionName"),                 // namespace differs
+	}
+	var got []string
+	for _, m := range Unemitted(metrics, records) {
+		got = append(got, m.Namespace+" "+m.MetricName+" "+fmt.Sprint(m.DimensionNames()))
+	}
+	want := []string{"NS Requests [FunctionName FunctionVersion]", "NS Errors [FunctionName]", "Other Requests [FunctionName]"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Unemitted (-want +got):\n%s", diff)
 	}
 }
