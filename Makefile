@@ -84,11 +84,15 @@ serve: tools ## Run the function behind a local API on :PORT and the example sto
 sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (API_KEY=<the secret's value>).
 	go run ./internal/dev/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
 
+# samconfig.toml environment `make deploy` uses: default (a development stack) or prod.
+SAM_ENV ?= default
+
 .PHONY: deploy
-deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
+deploy: validate ## Check the template's wiring, then sam build && sam deploy (SAM_ENV=default|prod, see samconfig.toml).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
-	sam build
-	sam deploy
+	CI=true go test -count=1 ./internal/dev/samtemplate
+	sam build --config-env $(SAM_ENV)
+	sam deploy --config-env $(SAM_ENV)
 
 .PHONY: clean
 clean: ## Remove build output and test leftovers.
