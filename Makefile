@@ -98,7 +98,7 @@ deploy: validate ## Check the template's wiring, then sam build && sam deploy (S
 clean: ## Remove build output and test leftovers.
 	rm -rf .aws-sam
 	rm -f coverage.out coverage.html *.coverprofile *.test
-# --- make bench (issue 5) -----------------------------------------------------
+# --- make bench -------------------------------------------------------------
 # Run on an otherwise idle machine: other work shows in every figure (the report
 # prints the load average at start). Needs moto_server on PATH (see `make tools`).
 BENCH_FLAGS ?=
@@ -109,7 +109,7 @@ bench: ## Measure the function against a hello-world Lambda; rewrite README's Pe
 	go run ./internal/dev/cmd/bench -readme README.md $(BENCH_FLAGS)
 	go test -run '^$$' -bench . -benchmem ./internal/apigw/... ./internal/handler/...
 
-# --- Faults, fuzzing, vulnerabilities and soak (issue 4) ---------------------
+# --- Fuzzing, vulnerabilities and soak ---------------------------------------
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 10m
