@@ -32,6 +32,7 @@ type options struct {
 	freeze     time.Duration // how long the initialised process sits stopped
 	sizes      []int         // memory sizes in MB
 	price      price         // to turn durations into cost
+	certDir    string        // the processes' SSL_CERT_DIR; "" leaves it unset
 	readme     string        // README to rewrite between the bench markers
 	verbose    bool          // print every run's figures to stderr
 }
@@ -50,6 +51,7 @@ func main() {
 	})
 	flag.Float64Var(&o.price.gbSecond, "gb-second", 0.0000133334, "Lambda arm64 price per GB-second, USD")
 	flag.Float64Var(&o.price.perMillion, "request-price", 0.20, "Lambda price per million requests, USD")
+	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes (as the template would set it); empty: unset, Go reads its default directories")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.Parse()
@@ -91,7 +93,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	up, err := startUpstreams(ctx, dir)
+	up, err := startUpstreams(ctx, dir, o.certDir)
 	if err != nil {
 		return err
 	}

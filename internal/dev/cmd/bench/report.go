@@ -13,11 +13,15 @@ func report(r results, o options, m machine) string {
 	if r.noQuota != "" {
 		quota = "**no CPU quota** (" + r.noQuota + "): every size ran at full CPU"
 	}
+	certDir := "`SSL_CERT_DIR` unset, so Go also reads every file in /etc/ssl/certs and /etc/pki/tls/certs"
+	if o.certDir != "" {
+		certDir = "`SSL_CERT_DIR=" + o.certDir + "`"
+	}
 	fmt.Fprintf(&b, "Measured with `make bench` on %s. Medians of %d runs per size; each run is a fresh process; "+
-		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`); a proxy charges each TCP "+
+		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
 		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
 		"(there the function's own work is tens of µs). %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
-		m, o.runs, quota, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
+		m, o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
 	sizesTable(&b, r, o)
 	b.WriteString("\n")
 	bootstrapTable(&b, r)

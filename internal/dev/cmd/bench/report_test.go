@@ -72,6 +72,7 @@ func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
 	for _, want := range []string{
 		"Test CPU, 4 cores, go1.27.3 linux/arm64",
 		"Medians of 5 runs per size",
+		"`SSL_CERT_DIR` unset",
 		"| measure | 128 MB | 1,024 MB |",
 		"| CPU quota (share of one CPU) | 7.2 % | 57.9 % |",
 		"| first answer, event waiting at exec (exec → answer), function | 430.0 ms | 150.0 ms |",
@@ -91,11 +92,17 @@ func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
 	}
 }
 
-func TestReportSaysWhenThereWasNoQuota(t *testing.T) {
+func TestReportSaysWhenThereWasNoQuotaAndTheCertDir(t *testing.T) {
 	r := sampleResults()
 	r.noQuota = "CPU quota (needs root): permission denied"
-	md := report(r, sampleOptions(), machine{})
-	for _, want := range []string{"**no CPU quota** (CPU quota (needs root): permission denied)", "| CPU quota (share of one CPU) | none | none |"} {
+	o := sampleOptions()
+	o.certDir = "/etc/pki/tls/certs"
+	md := report(r, o, machine{})
+	for _, want := range []string{
+		"**no CPU quota** (CPU quota (needs root): permission denied)",
+		"| CPU quota (share of one CPU) | none | none |",
+		"`SSL_CERT_DIR=/etc/pki/tls/certs`",
+	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q; got:\n%s", want, md)
 		}

@@ -35,7 +35,7 @@ func buildForTest(t *testing.T, pkg string) string {
 // test skips, except in CI where it fails.
 func startTestUpstreams(t *testing.T) *upstreams {
 	t.Helper()
-	up, err := startUpstreams(testContext(t), t.TempDir())
+	up, err := startUpstreams(testContext(t), t.TempDir(), "")
 	if errors.Is(err, exec.ErrNotFound) {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("moto_server is required in CI: %v", err)

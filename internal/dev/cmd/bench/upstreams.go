@@ -9,8 +9,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
@@ -29,7 +27,7 @@ const (
 type upstreams struct {
 	ca      *testCA
 	bundle  string // SSL_CERT_FILE: the system bundle and the test CA
-	certDir string // SSL_CERT_DIR: empty, see env
+	certDir string // SSL_CERT_DIR, or "" for Go's default directories
 	moto    *moto.Server
 	faults  *moto.FaultProxy // counts GetSecretValue
 	secrets *host
@@ -37,18 +35,16 @@ type upstreams struct {
 }
 
 // startUpstreams makes the CA and its bundle in dir, starts moto_server, seeds
-// the ApiKey secret and puts the TLS and round-trip proxies in front.
-func startUpstreams(ctx context.Context, dir string) (*upstreams, error) {
+// the ApiKey secret and puts the TLS and round-trip proxies in front. certDir is
+// the processes' SSL_CERT_DIR, "" to leave it unset.
+func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error) {
 	ca, err := newTestCA()
 	if err != nil {
 		return nil, err
 	}
-	up := &upstreams{ca: ca, apiKey: "sbx-api-key-" + rand.Text(), certDir: filepath.Join(dir, "certs")}
+	up := &upstreams{ca: ca, apiKey: "sbx-api-key-" + rand.Text(), certDir: certDir}
 	if up.bundle, err = ca.writeBundle(dir, systemBundle); err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(up.certDir, 0o755); err != nil {
-		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
 	if up.moto, err = moto.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start upstreams: %w (install: %s)", err, moto.InstallHint)
@@ -81,14 +77,13 @@ const opGetSecretValue = "GetSecretValue"
 
 // env is the function's environment for one run: Lambda's variables, the runtime
 // API, the function's configuration and the SDK pointed at Secrets Manager over TLS.
-// Nothing is inherited from this process, as nothing is in Lambda. SSL_CERT_DIR
-// names an empty directory: Lambda's image keeps its roots in one bundle, and Go
-// would otherwise also parse each of this machine's hundreds of per-CA files.
+// Nothing is inherited from this process, as nothing is in Lambda. Go reads the
+// roots in SSL_CERT_FILE and then every file in SSL_CERT_DIR, or by default in
+// /etc/ssl/certs and /etc/pki/tls/certs, as it does in Lambda's image.
 func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
-	return append(up.moto.Env(),
+	env := append(up.moto.Env(),
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.url(),
 		"SSL_CERT_FILE="+up.bundle,
-		"SSL_CERT_DIR="+up.certDir,
 		"AWS_CONFIG_FILE=/nonexistent/config",
 		"AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials",
 		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
@@ -105,6 +100,10 @@ func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
 		"TOKEN_COOKIE="+tokenCookie,
 		"ALLOWED_ORIGINS="+allowedOrigin,
 	)
+	if up.certDir != "" {
+		env = append(env, "SSL_CERT_DIR="+up.certDir)
+	}
+	return env
 }
 
 // host is one upstream host as the function sees it: an HTTPS server with the
