@@ -59,6 +59,15 @@ func sizesTable(b *strings.Builder, r results, o options) {
 	row("round trips, event waiting: service / store / Secrets Manager", func(s sizeResult) string { return fmtTrips(s.function.waitingTrips) })
 	row("round trips during init", func(s sizeResult) string { return fmtTrips(s.function.initTrips) })
 	row("round trips after the freeze", func(s sizeResult) string { return fmtTrips(s.function.frozenTrips) })
+	costRows(row, o)
+	fmt.Fprintf(b, "\nCost at %s per GB-second and %s per million requests (Lambda arm64 list prices; `-gb-second`, "+
+		"`-request-price`), each request billed in whole milliseconds. Round trips are counted at the proxy: one per "+
+		"connection (its TCP handshake) and one per two flights of data after it, so a new HTTPS connection's first "+
+		"request is 3.\n", fmtUSDPrice(o.price.gbSecond), fmtUSD(o.price.perMillion))
+}
+
+// costRows writes the latency and cost of warm requests and of cold starts.
+func costRows(row func(string, func(sizeResult) string), o options) {
 	row(fmt.Sprintf("warm request at %s per round trip (p50 + 1 round trip)", fmtDur(o.aimRTT)), func(s sizeResult) string {
 		return fmtDur(warmLatency(s, o))
 	})
@@ -68,10 +77,6 @@ func sizesTable(b *strings.Builder, r results, o options) {
 	row("cost per million cold starts (exec → answer billed)", func(s sizeResult) string {
 		return fmtUSD(costPerMillion(s.function.waiting, s.memoryMB, o.price))
 	})
-	fmt.Fprintf(b, "\nCost at %s per GB-second and %s per million requests (Lambda arm64 list prices; `-gb-second`, "+
-		"`-request-price`), each request billed in whole milliseconds. Round trips are counted at the proxy: one per "+
-		"connection (its TCP handshake) and one per two flights of data after it, so a new HTTPS connection's first "+
-		"request is 3.\n", fmtUSDPrice(o.price.gbSecond), fmtUSD(o.price.perMillion))
 }
 
 // bootstrapTable writes the figures measured once per bootstrap, at the largest size.
