@@ -48,3 +48,15 @@ func fmtCount(n int) string {
 	}
 	return s
 }
+
+// fmtTrips prints round trips per host: service / store / Secrets Manager.
+func fmtTrips(t hostTrips) string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	return f(t.service) + " / " + f(t.store) + " / " + f(t.secrets)
+}
+
+// fmtUSD prints an amount of dollars to the cent's tenth.
+func fmtUSD(v float64) string { return fmt.Sprintf("$%.3f", v) }
+
+// fmtUSDPrice prints a unit price with all its digits.
+func fmtUSDPrice(v float64) string { return "$" + strconv.FormatFloat(v, 'f', -1, 64) }

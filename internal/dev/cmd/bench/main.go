@@ -1,9 +1,13 @@
 // Command bench measures the function the way the Lambda service runs it, next to a
-// hello-world aws-lambda-go function built with the same flags: init time, first
-// answers (cold, and after a freeze), warm latency, upstream calls, peak memory and
-// the size of the arm64 bootstrap. It needs no AWS account and no emulator: the
-// Runtime API is internal/dev/runtimeapi, Secrets Manager is moto_server behind a delaying
-// proxy, AIM is internal/dev/aimsandbox. Run it from the module root (make bench).
+// hello-world aws-lambda-go function built with the same flags, at several memory
+// sizes: init time, first answers (event waiting at exec, and after a freeze), warm
+// latency, round trips per upstream host, peak memory, the size of the arm64
+// bootstrap, and latency and cost per million requests. It needs no AWS account
+// and no emulator: the Runtime API is internal/dev/runtimeapi, Secrets Manager is
+// moto_server and AIM is internal/dev/aimsandbox, each served over TLS with a test
+// CA and reached through a proxy that charges every TCP round trip. As root, each
+// process runs under the CPU share Lambda gives its memory size (a cgroup v1 CPU
+// quota). Run it from the module root (make bench).
 package main
 
 import (
@@ -12,27 +16,42 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // options are the command's flags.
 type options struct {
-	root    string        // module root
-	runs    int           // cold runs per scenario
-	warm    int           // sequential warm invocations per run
-	latency time.Duration // added to every upstream call in the cold scenarios
-	freeze  time.Duration // how long the initialised process sits stopped
-	readme  string        // README to rewrite between the bench markers
-	verbose bool          // print every run's figures to stderr
+	root       string        // module root
+	runs       int           // cold runs per scenario and size
+	warm       int           // sequential warm invocations per run
+	aimRTT     time.Duration // charged per TCP round trip to AIM's hosts, cold scenarios
+	secretsRTT time.Duration // charged per TCP round trip to Secrets Manager, cold scenarios
+	freeze     time.Duration // how long the initialised process sits stopped
+	sizes      []int         // memory sizes in MB
+	price      price         // to turn durations into cost
+	certDir    string        // the processes' SSL_CERT_DIR; "" leaves it unset
+	readme     string        // README to rewrite between the bench markers
+	verbose    bool          // print every run's figures to stderr
 }
 
 func main() {
-	var o options
+	o := options{sizes: []int{128, 256, 512, 1024}}
 	flag.StringVar(&o.root, "root", ".", "module root (where go.mod is)")
-	flag.IntVar(&o.runs, "runs", 7, "runs per scenario; figures are medians")
+	flag.IntVar(&o.runs, "runs", 5, "runs per scenario and size; figures are medians")
 	flag.IntVar(&o.warm, "warm", 1000, "sequential warm invocations per run")
-	flag.DurationVar(&o.latency, "latency", 30*time.Millisecond, "latency added to every upstream call in the cold scenarios")
+	flag.DurationVar(&o.aimRTT, "aim-rtt", 20*time.Millisecond, "charged per TCP round trip to AIM's hosts in the cold scenarios")
+	flag.DurationVar(&o.secretsRTT, "secrets-rtt", 2*time.Millisecond, "charged per TCP round trip to Secrets Manager in the cold scenarios")
 	flag.DurationVar(&o.freeze, "freeze", 300*time.Millisecond, "time the initialised process sits stopped before its first event")
+	flag.Func("sizes", "memory sizes in MB, comma-separated (default 128,256,512,1024)", func(s string) (err error) {
+		o.sizes, err = parseSizes(s)
+		return err
+	})
+	flag.Float64Var(&o.price.gbSecond, "gb-second", 0.0000133334, "Lambda arm64 price per GB-second, USD")
+	flag.Float64Var(&o.price.perMillion, "request-price", 0.20, "Lambda price per million requests, USD")
+	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes (as the template would set it); empty: unset, Go reads its default directories")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.Parse()
@@ -45,10 +64,24 @@ func main() {
 	}
 }
 
+// parseSizes reads "256,128" into memory sizes in MB, smallest first, each 128 to 10,240 as Lambda allows.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for f := range strings.SplitSeq(s, ",") {
+		mb, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || mb < 128 || mb > 10240 {
+			return nil, fmt.Errorf("memory size %q: want a whole number of MB from 128 to 10240", f)
+		}
+		sizes = append(sizes, mb)
+	}
+	slices.Sort(sizes)
+	return slices.Compact(sizes), nil
+}
+
 // run builds, measures, prints and, if asked, writes the README section.
 func run(ctx context.Context, o options) error {
-	if o.runs < 1 || o.warm < 1 {
-		return fmt.Errorf("run: -runs and -warm must be at least 1")
+	if o.runs < 1 || o.warm < 1 || len(o.sizes) == 0 {
+		return fmt.Errorf("run: -runs, -warm and -sizes must be at least 1")
 	}
 	m := machineInfo() // before the builds load the machine
 	dir, err := os.MkdirTemp("", "bench-")
@@ -60,7 +93,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	up, err := startUpstreams(ctx)
+	up, err := startUpstreams(ctx, dir, o.certDir)
 	if err != nil {
 		return err
 	}

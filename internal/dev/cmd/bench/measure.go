@@ -7,24 +7,35 @@ import (
 	"time"
 )
 
-// figures are one bootstrap's medians over the runs.
+// figures are one bootstrap's medians over the runs at one size.
 type figures struct {
-	init, waiting, frozen, p50, p99     time.Duration
-	initOwn                             time.Duration // init less the time upstream servers took
-	peakRSS                             int64
-	secretGets, endpointCalls, aimConns int
-	aimRoundTrip                        time.Duration            // warm CustomerAccessToken at the server
-	loopback                            time.Duration            // one loopback HTTP round trip, client side
-	waitingTrips                        map[string]time.Duration // per operation, event waiting at exec
-	frozenTrips                         map[string]time.Duration // per operation, after the freeze
-	frozenCalls                         map[string]int           // per operation, after the freeze
+	init                      time.Duration // exec → first next, round trips charged
+	initFree                  time.Duration // the same with nothing charged
+	waiting, frozen, p50, p99 time.Duration
+	bare                      time.Duration // keep-alive round trip to the store host, nothing charged
+	peakRSS                   int64
+	secretGets, endpointCalls int
+	storeConns                int
+	waitingTrips              hostTrips // exec → answer, event waiting
+	initTrips                 hostTrips // during init, before the freeze
+	frozenTrips               hostTrips // thaw → answer
+}
+
+// hostTrips are round trips counted per upstream host.
+type hostTrips struct{ service, store, secrets float64 }
+
+// sizeResult is one memory size's figures.
+type sizeResult struct {
+	memoryMB        int
+	function, hello figures
 }
 
 // results is everything the report shows.
 type results struct {
-	function, hello       figures
+	sizes                 []sizeResult
 	functionArm, helloArm size
-	warm                  int // invocations per warm run
+	warm                  int    // invocations per warm run
+	noQuota               string // why there was no CPU quota, "" when there was
 }
 
 // samples are one bootstrap's runs before taking medians.
@@ -33,9 +44,28 @@ type samples struct {
 	waiting, frozen []coldRun
 }
 
-// measure runs every scenario o.runs times for each bootstrap, alternating them so
-// that drift on the machine hits both alike.
+// measure runs every scenario o.runs times for each bootstrap at each size,
+// alternating them so that drift on the machine hits both alike.
 func measure(ctx context.Context, o options, bins binaries, up *upstreams) (results, error) {
+	r := results{functionArm: bins.functionArm, helloArm: bins.helloArm, warm: o.warm}
+	if g, err := newCPUGroup(cpuRoot, fmt.Sprintf("bench-%d-probe", os.Getpid()), o.sizes[0]); err != nil {
+		r.noQuota = err.Error()
+		fmt.Fprintf(os.Stderr, "bench: %v; measuring at full CPU\n", err)
+	} else {
+		g.remove()
+	}
+	for _, mb := range o.sizes {
+		sr, err := measureSize(ctx, o, bins, up, lambdaSize{memoryMB: mb, quota: r.noQuota == ""})
+		if err != nil {
+			return r, err
+		}
+		r.sizes = append(r.sizes, sr)
+	}
+	return r, nil
+}
+
+// measureSize measures both bootstraps at one size.
+func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize) (sizeResult, error) {
 	var fn, hello samples
 	for i := range o.runs {
 		for _, sub := range []struct {
@@ -43,66 +73,75 @@ func measure(ctx context.Context, o options, bins binaries, up *upstreams) (resu
 			bin  string
 			s    *samples
 		}{{"function", bins.function, &fn}, {"hello-world", bins.hello, &hello}} {
-			fmt.Fprintf(os.Stderr, "bench: run %d/%d %s\n", i+1, o.runs, sub.name)
-			if err := sample(ctx, o, up, sub.bin, sub.s); err != nil {
-				return results{}, fmt.Errorf("measure %s, run %d: %w", sub.name, i+1, err)
+			fmt.Fprintf(os.Stderr, "bench: %d MB, run %d/%d %s\n", sz.memoryMB, i+1, o.runs, sub.name)
+			if err := sample(ctx, o, up, sub.bin, sz, sub.s); err != nil {
+				return sizeResult{}, fmt.Errorf("measure %s at %d MB, run %d: %w", sub.name, sz.memoryMB, i+1, err)
 			}
 		}
 	}
-	return results{function: fn.figures(), hello: hello.figures(), functionArm: bins.functionArm, helloArm: bins.helloArm, warm: o.warm}, nil
+	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures()}, nil
 }
 
 // sample adds one run of each scenario to s.
-func sample(ctx context.Context, o options, up *upstreams, bin string, s *samples) error {
-	w, err := runWarm(ctx, up, bin, o.warm)
+func sample(ctx context.Context, o options, up *upstreams, bin string, sz lambdaSize, s *samples) error {
+	c := charges{aim: o.aimRTT, secrets: o.secretsRTT}
+	w, err := runWarm(ctx, up, bin, sz, o.warm)
 	if err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
-	wt, err := runWaiting(ctx, up, bin, o.latency)
+	wt, err := runWaiting(ctx, up, bin, sz, c)
 	if err != nil {
 		return fmt.Errorf("event waiting at exec: %w", err)
 	}
-	fr, err := runFrozen(ctx, up, bin, o.latency, o.freeze)
+	fr, err := runFrozen(ctx, up, bin, sz, c, o.freeze)
 	if err != nil {
 		return fmt.Errorf("frozen: %w", err)
 	}
 	s.warm, s.waiting, s.frozen = append(s.warm, w), append(s.waiting, wt), append(s.frozen, fr)
 	if o.verbose {
-		fmt.Fprintf(os.Stderr, "bench:   init %s (upstream %s), p50 %s, p99 %s, waiting %s, frozen %s, peak RSS %s\n",
-			fmtDur(w.init), fmtDur(w.initUpstream), fmtDur(w.p50), fmtDur(w.p99), fmtDur(wt.answer), fmtDur(fr.answer), fmtMiB(w.peakRSS))
+		fmt.Fprintf(os.Stderr, "bench:   init %s (free %s), p50 %s, p99 %s, bare %s, waiting %s, frozen %s, round trips waiting %s, after freeze %s\n",
+			fmtDur(fr.init), fmtDur(w.init), fmtDur(w.p50), fmtDur(w.p99), fmtDur(w.bare), fmtDur(wt.answer), fmtDur(fr.answer),
+			fmtTrips(trips(wt.trips)), fmtTrips(trips(fr.after)))
 	}
 	return nil
 }
 
+// trips are the round trips of a tally per host.
+func trips(t hostTally) hostTrips {
+	return hostTrips{t.service.roundTrips(), t.store.roundTrips(), t.secrets.roundTrips()}
+}
+
 // figures takes the median of every measure over the runs.
 func (s samples) figures() figures {
-	f := figures{
-		init:          medianOf(s.warm, func(w warmRun) time.Duration { return w.init }),
-		initOwn:       medianOf(s.warm, func(w warmRun) time.Duration { return w.init - w.initUpstream }),
+	return figures{
+		init:          medianOf(s.frozen, func(c coldRun) time.Duration { return c.init }),
+		initFree:      medianOf(s.warm, func(w warmRun) time.Duration { return w.init }),
 		p50:           medianOf(s.warm, func(w warmRun) time.Duration { return w.p50 }),
 		p99:           medianOf(s.warm, func(w warmRun) time.Duration { return w.p99 }),
+		bare:          medianOf(s.warm, func(w warmRun) time.Duration { return w.bare }),
 		peakRSS:       medianOf(s.warm, func(w warmRun) int64 { return w.peakRSS }),
 		secretGets:    medianOf(s.warm, func(w warmRun) int { return w.secretGets }),
 		endpointCalls: medianOf(s.warm, func(w warmRun) int { return w.endpointCalls }),
-		aimConns:      medianOf(s.warm, func(w warmRun) int { return w.aimConns }),
-		aimRoundTrip:  medianOf(s.warm, func(w warmRun) time.Duration { return w.aimRoundTrip }),
-		loopback:      medianOf(s.warm, func(w warmRun) time.Duration { return w.loopback }),
+		storeConns:    medianOf(s.warm, func(w warmRun) int { return w.storeConns }),
 		waiting:       medianOf(s.waiting, func(c coldRun) time.Duration { return c.answer }),
 		frozen:        medianOf(s.frozen, func(c coldRun) time.Duration { return c.answer }),
-		waitingTrips:  map[string]time.Duration{},
-		frozenTrips:   map[string]time.Duration{},
-		frozenCalls:   map[string]int{},
+		waitingTrips:  medianTrips(s.waiting, func(c coldRun) hostTally { return c.trips }),
+		initTrips:     medianTrips(s.frozen, func(c coldRun) hostTally { return c.trips }),
+		frozenTrips:   medianTrips(s.frozen, func(c coldRun) hostTally { return c.after }),
 	}
-	for _, op := range upstreamOps {
-		f.waitingTrips[op] = medianOf(s.waiting, func(c coldRun) time.Duration { return c.calls.roundTrip[op] })
-		f.frozenTrips[op] = medianOf(s.frozen, func(c coldRun) time.Duration { return c.calls.roundTrip[op] })
-		f.frozenCalls[op] = medianOf(s.frozen, func(c coldRun) int { return c.calls.count[op] })
+}
+
+// medianTrips is the median round trips per host over runs.
+func medianTrips(runs []coldRun, get func(coldRun) hostTally) hostTrips {
+	return hostTrips{
+		service: medianOf(runs, func(c coldRun) float64 { return get(c).service.roundTrips() }),
+		store:   medianOf(runs, func(c coldRun) float64 { return get(c).store.roundTrips() }),
+		secrets: medianOf(runs, func(c coldRun) float64 { return get(c).secrets.roundTrips() }),
 	}
-	return f
 }
 
 // medianOf is the median of get over runs.
-func medianOf[R any, T int | int64 | time.Duration](runs []R, get func(R) T) T {
+func medianOf[R any, T int | int64 | float64 | time.Duration](runs []R, get func(R) T) T {
 	v := make([]T, len(runs))
 	for i, r := range runs {
 		v[i] = get(r)

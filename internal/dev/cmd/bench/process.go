@@ -23,16 +23,16 @@ type process struct {
 	cancel context.CancelCauseFunc
 }
 
-// startProcess execs bin with env. The returned process's context ends, with the exit
-// status and the last output as its cause, when the process exits.
-func startProcess(ctx context.Context, bin string, env []string) (*process, error) {
-	p := &process{cmd: exec.Command(bin), out: &tail{max: 4096}}
+// startProcess execs argv with env. The returned process's context ends, with the
+// exit status and the last output as its cause, when the process exits.
+func startProcess(ctx context.Context, argv []string, env []string) (*process, error) {
+	p := &process{cmd: exec.Command(argv[0], argv[1:]...), out: &tail{max: 4096}}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.ctx, p.cancel = context.WithCancelCause(ctx)
 	p.start = time.Now()
 	if err := p.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return nil, fmt.Errorf("start %s: %w", argv[len(argv)-1], err)
 	}
 	go func() {
 		err := p.cmd.Wait()
@@ -70,6 +70,21 @@ func (p *process) peakRSS() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("peak RSS: no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
+}
+
+// sleep waits d, or less if ctx ends first; it reports whether the wait was complete.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // tail keeps the last max bytes written to it, for error messages.

@@ -4,95 +4,107 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
 // report renders the results as the README's Performance section.
 func report(r results, o options, m machine) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured with `make bench` on %s. Medians of %d runs; each run is a fresh process; "+
-		"%s added to every Secrets Manager and AIM call for the first-answer rows, none otherwise; "+
-		"%s frozen (SIGSTOP) before the event in the third row.\n\n", m, o.runs, fmtDur(o.latency), fmtDur(o.freeze))
-	figuresTable(&b, r, o)
+	quota := "each process under a cgroup CPU quota of its memory size ÷ 1,769 MB of one CPU, as Lambda shares CPU"
+	if r.noQuota != "" {
+		quota = "**no CPU quota** (" + r.noQuota + "): every size ran at full CPU"
+	}
+	certDir := "`SSL_CERT_DIR` unset, so Go also reads every file in /etc/ssl/certs and /etc/pki/tls/certs"
+	if o.certDir != "" {
+		certDir = "`SSL_CERT_DIR=" + o.certDir + "`"
+	}
+	fmt.Fprintf(&b, "Measured with `make bench` on %s. Medians of %d runs per size; each run is a fresh process; "+
+		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
+		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
+		"(there the function's own work is tens of µs). %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
+		m, o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
+	sizesTable(&b, r, o)
 	b.WriteString("\n")
-	targetsTable(&b, r)
+	bootstrapTable(&b, r)
+	b.WriteString("\n")
+	targetsTable(&b, r, o)
 	return b.String()
 }
 
-// figuresTable writes the side-by-side figures.
-func figuresTable(b *strings.Builder, r results, o options) {
-	f, h := r.function, r.hello
-	b.WriteString("| measure | function | hello-world | difference |\n|---|---:|---:|---:|\n")
-	row := func(name, fv, hv, diff string) { fmt.Fprintf(b, "| %s | %s | %s | %s |\n", name, fv, hv, diff) }
-	durRow := func(name string, fd, hd time.Duration) { row(name, fmtDur(fd), fmtDur(hd), diffDur(fd, hd)) }
-	durRow("init: exec → first `next`", f.init, h.init)
-	durRow("init less upstream server time (credential prefetch)", f.initOwn, h.initOwn)
-	durRow("first answer, event waiting at exec (exec → answer)", f.waiting, h.waiting)
-	durRow(fmt.Sprintf("first answer after %s frozen (event → answer)", fmtDur(o.freeze)), f.frozen, h.frozen)
-	durRow("warm p50 over "+fmtCount(o.warm)+" invocations", f.p50, h.p50)
-	durRow("warm p99 over "+fmtCount(o.warm)+" invocations", f.p99, h.p99)
-	row("GetSecretValue calls (init + warm)", fmt.Sprint(f.secretGets), "–", "")
-	row("GetEndPoint calls (init + warm)", fmt.Sprint(f.endpointCalls), "–", "")
-	row("TCP connections opened to AIM", fmt.Sprint(f.aimConns), "–", "")
-	row("peak RSS (VmHWM)", fmtMiB(f.peakRSS), fmtMiB(h.peakRSS), fmt.Sprintf("×%.2f", ratio(f.peakRSS, h.peakRSS)))
-	row("linux/arm64 `bootstrap`", fmtMB(r.functionArm.raw), fmtMB(r.helloArm.raw), "")
-	row("linux/arm64 `bootstrap` zipped", fmtMB(r.functionArm.zipped), fmtMB(r.helloArm.zipped), "")
-	trips := f.waitingTrips
-	fmt.Fprintf(b, "\nUpstream round trips, timed at the servers with %s added: GetSecretValue %s, GetEndPoint %s, "+
-		"CustomerAccessToken %s; warm CustomerAccessToken with none added: %s at the server, and one loopback HTTP "+
-		"round trip from a Go client %s (part of the warm overhead that hello-world never pays). Credential calls "+
-		"during the first answer after the freeze: %d GetSecretValue, %d GetEndPoint.\n",
-		fmtDur(o.latency), fmtDur(trips[opGetSecretValue]), fmtDur(trips[string(aimsandbox.OpGetEndPoint)]),
-		fmtDur(trips[string(aimsandbox.OpCustomerAccessToken)]), fmtDur(f.aimRoundTrip), fmtDur(f.loopback),
-		f.frozenCalls[opGetSecretValue], f.frozenCalls[string(aimsandbox.OpGetEndPoint)])
-}
-
-// target is one goal of issue 5 and whether the figures meet it.
-type target struct {
-	goal, bound, measured string
-	met                   bool
-	by                    string // how far off, when not met
-}
-
-// targets checks the figures against the goals of issue 5.
-func targets(r results) []target {
-	f, h := r.function, r.hello
-	cat := string(aimsandbox.OpCustomerAccessToken)
-	trips := f.waitingTrips[opGetSecretValue] + f.waitingTrips[string(aimsandbox.OpGetEndPoint)] + f.waitingTrips[cat]
-	const slack = 5 * time.Millisecond
-	per := " per " + fmtCount(r.warm) + " warm"
-	return []target{
-		durTarget("init, upstreams answering at once, ≤ hello-world's init + 5 ms", f.initOwn, h.initOwn+slack),
-		durTarget("first answer, event waiting ≤ hello-world's + 3 round trips + 5 ms", f.waiting, h.waiting+trips+slack),
-		durTarget("first answer after the freeze ≤ 1 AIM round trip + 5 ms", f.frozen, f.frozenTrips[cat]+slack),
-		durTarget("warm p50 overhead ≤ 150 µs", f.p50-h.p50, 150*time.Microsecond),
-		countTarget("1 GetSecretValue"+per, f.secretGets, 1),
-		countTarget("1 GetEndPoint"+per, f.endpointCalls, 1),
-		countTarget("1 AIM connection"+per, f.aimConns, 1),
-		{goal: "peak RSS ≤ 1.5× hello-world", bound: fmtMiB(h.peakRSS * 3 / 2), measured: fmtMiB(f.peakRSS),
-			met: f.peakRSS*2 <= h.peakRSS*3, by: fmtMiB(f.peakRSS - h.peakRSS*3/2)},
-		{goal: "arm64 `bootstrap` ≤ 10 MB", bound: fmtMB(10_000_000), measured: fmtMB(r.functionArm.raw),
-			met: r.functionArm.raw <= 10_000_000, by: fmtMB(r.functionArm.raw - 10_000_000)},
+// sizesTable writes one column per memory size.
+func sizesTable(b *strings.Builder, r results, o options) {
+	b.WriteString("| measure |")
+	for _, s := range r.sizes {
+		fmt.Fprintf(b, " %s MB |", fmtCount(s.memoryMB))
 	}
-}
-
-func durTarget(goal string, got, bound time.Duration) target {
-	return target{goal: goal, bound: "≤ " + fmtDur(bound), measured: fmtDur(got), met: got <= bound, by: fmtDur(got - bound)}
-}
-
-func countTarget(goal string, got, want int) target {
-	return target{goal: goal, bound: fmt.Sprint(want), measured: fmt.Sprint(got), met: got <= want, by: fmt.Sprint(got - want)}
-}
-
-// targetsTable writes the targets with their verdicts.
-func targetsTable(b *strings.Builder, r results) {
-	b.WriteString("| target (issue 5) | bound | measured | met |\n|---|---:|---:|---|\n")
-	for _, t := range targets(r) {
-		verdict := "yes"
-		if !t.met {
-			verdict = "**no**, over by " + t.by
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(r.sizes)) + "\n")
+	row := func(name string, cell func(s sizeResult) string) {
+		b.WriteString("| " + name + " |")
+		for _, s := range r.sizes {
+			b.WriteString(" " + cell(s) + " |")
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", t.goal, t.bound, t.measured, verdict)
+		b.WriteString("\n")
 	}
+	dur := func(name string, get func(f figures) time.Duration) {
+		row(name+", function", func(s sizeResult) string { return fmtDur(get(s.function)) })
+		row(name+", hello-world", func(s sizeResult) string { return fmtDur(get(s.hello)) })
+	}
+	row("CPU quota (share of one CPU)", func(s sizeResult) string { return cpuShare(s.memoryMB, r.noQuota) })
+	dur("init: exec → first `next`", func(f figures) time.Duration { return f.init })
+	dur("first answer, event waiting at exec (exec → answer)", func(f figures) time.Duration { return f.waiting })
+	dur(fmt.Sprintf("first answer after %s frozen (event → answer)", fmtDur(o.freeze)), func(f figures) time.Duration { return f.frozen })
+	dur("warm p50 over "+fmtCount(r.warm)+" invocations", func(f figures) time.Duration { return f.p50 })
+	row("warm p99, function", func(s sizeResult) string { return fmtDur(s.function.p99) })
+	row("bare keep-alive round trip to the store's AIM host", func(s sizeResult) string { return fmtDur(s.function.bare) })
+	row("warm own work (function p50 − hello-world p50 − bare round trip)", func(s sizeResult) string { return fmtDur(ownWork(s)) })
+	row("round trips, event waiting: service / store / Secrets Manager", func(s sizeResult) string { return fmtTrips(s.function.waitingTrips) })
+	row("round trips during init", func(s sizeResult) string { return fmtTrips(s.function.initTrips) })
+	row("round trips after the freeze", func(s sizeResult) string { return fmtTrips(s.function.frozenTrips) })
+	costRows(row, o)
+	fmt.Fprintf(b, "\nCost at %s per GB-second and %s per million requests (Lambda arm64 list prices; `-gb-second`, "+
+		"`-request-price`), each request billed in whole milliseconds. Round trips are counted at the proxy: one per "+
+		"connection (its TCP handshake) and one per two flights of data after it, so a new HTTPS connection's first "+
+		"request is 3.\n", fmtUSDPrice(o.price.gbSecond), fmtUSD(o.price.perMillion))
+}
+
+// costRows writes the latency and cost of warm requests and of cold starts.
+func costRows(row func(string, func(sizeResult) string), o options) {
+	row(fmt.Sprintf("warm request at %s per round trip (p50 + 1 round trip)", fmtDur(o.aimRTT)), func(s sizeResult) string {
+		return fmtDur(warmLatency(s, o))
+	})
+	row("cost per million warm requests", func(s sizeResult) string {
+		return fmtUSD(costPerMillion(warmLatency(s, o), s.memoryMB, o.price))
+	})
+	row("cost per million cold starts (exec → answer billed)", func(s sizeResult) string {
+		return fmtUSD(costPerMillion(s.function.waiting, s.memoryMB, o.price))
+	})
+}
+
+// bootstrapTable writes the figures measured once per bootstrap, at the largest size.
+func bootstrapTable(b *strings.Builder, r results) {
+	big := r.sizes[len(r.sizes)-1]
+	f, h := big.function, big.hello
+	fmt.Fprintf(b, "| at %s MB | function | hello-world |\n|---|---:|---:|\n", fmtCount(big.memoryMB))
+	row := func(name, fv, hv string) { fmt.Fprintf(b, "| %s | %s | %s |\n", name, fv, hv) }
+	row("init with nothing charged", fmtDur(f.initFree), fmtDur(h.initFree))
+	row("GetSecretValue calls per warm run (init + "+fmtCount(r.warm)+")", fmt.Sprint(f.secretGets), "–")
+	row("GetEndPoint calls per warm run", fmt.Sprint(f.endpointCalls), "–")
+	row("connections to the store's AIM host per warm run", fmt.Sprint(f.storeConns), "–")
+	row("peak RSS (VmHWM)", fmtMiB(f.peakRSS), fmtMiB(h.peakRSS))
+	row("linux/arm64 `bootstrap`", fmtMB(r.functionArm.raw), fmtMB(r.helloArm.raw))
+	row("linux/arm64 `bootstrap` zipped", fmtMB(r.functionArm.zipped), fmtMB(r.helloArm.zipped))
+}
+
+// ownWork is the function's own work per warm request.
+func ownWork(s sizeResult) time.Duration { return s.function.p50 - s.hello.p50 - s.function.bare }
+
+// warmLatency is a warm request's duration with one AIM round trip charged: the
+// warm p50, measured with none, plus one.
+func warmLatency(s sizeResult, o options) time.Duration { return s.function.p50 + o.aimRTT }
+
+// cpuShare prints the quota of memoryMB as a share of one CPU.
+func cpuShare(memoryMB int, noQuota string) string {
+	if noQuota != "" {
+		return "none"
+	}
+	return fmt.Sprintf("%.1f %%", 100*float64(cfsQuota(memoryMB))/cfsPeriodUS)
 }

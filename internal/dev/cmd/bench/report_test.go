@@ -4,69 +4,102 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
-// sampleResults are figures that meet every target but the init one.
+// sampleResults are figures at 128 and 1,024 MB that miss some targets and meet others.
 func sampleResults() results {
-	trips := map[string]time.Duration{
-		opGetSecretValue:                         ms(35),
-		string(aimsandbox.OpGetEndPoint):         ms(30),
-		string(aimsandbox.OpCustomerAccessToken): ms(30),
+	trips := hostTrips{service: 3, store: 3, secrets: 3}
+	fn := func(init, waiting, frozen time.Duration) figures {
+		return figures{
+			init: init, initFree: ms(9), waiting: waiting, frozen: frozen, p50: ms(0.45), p99: ms(2), bare: ms(0.12),
+			peakRSS: 15 << 20, secretGets: 1, endpointCalls: 1, storeConns: 1,
+			waitingTrips: trips, initTrips: hostTrips{service: 3, secrets: 3}, frozenTrips: hostTrips{store: 1},
+		}
 	}
+	hello := figures{init: ms(3), initFree: ms(3), waiting: ms(20), frozen: ms(1), p50: ms(0.3), p99: ms(1), bare: ms(0.12), peakRSS: 12 << 20}
 	return results{
-		function: figures{
-			init: ms(15), initOwn: ms(9), waiting: ms(104), frozen: ms(32), p50: ms(0.25), p99: ms(2),
-			peakRSS: 15 << 20, secretGets: 1, endpointCalls: 1, aimConns: 1,
-			waitingTrips: trips, frozenTrips: trips, frozenCalls: map[string]int{},
+		sizes: []sizeResult{
+			{memoryMB: 128, function: fn(ms(300), ms(430), ms(66)), hello: hello},  // waiting over by 30 ms, frozen over by 40 ms
+			{memoryMB: 1024, function: fn(ms(100), ms(150), ms(25)), hello: hello}, // waiting and frozen met
 		},
-		hello:       figures{init: ms(3), initOwn: ms(3), waiting: ms(4), frozen: ms(1), p50: ms(0.2), p99: ms(1), peakRSS: 12 << 20},
 		functionArm: size{raw: 9_700_000, zipped: 3_900_000},
 		helloArm:    size{raw: 6_300_000, zipped: 2_700_000},
 		warm:        1000,
 	}
 }
 
+func sampleOptions() options {
+	return options{runs: 5, warm: 1000, aimRTT: ms(20), secretsRTT: ms(2), freeze: ms(300),
+		price: price{gbSecond: 0.0000133334, perMillion: 0.20}}
+}
+
 func TestTargets(t *testing.T) {
-	want := map[string]bool{
-		"init, upstreams answering at once, ≤ hello-world's init + 5 ms":     false, // 9 ms > 3 + 5
-		"first answer, event waiting ≤ hello-world's + 3 round trips + 5 ms": true,  // 104 ≤ 4 + 95 + 5
-		"first answer after the freeze ≤ 1 AIM round trip + 5 ms":            true,  // 32 ≤ 35
-		"warm p50 overhead ≤ 150 µs":                                         true,  // 50 µs
-		"1 GetSecretValue per 1,000 warm":                                    true,
-		"1 GetEndPoint per 1,000 warm":                                       true,
-		"1 AIM connection per 1,000 warm":                                    true,
-		"peak RSS ≤ 1.5× hello-world":                                        true, // 15 ≤ 18 MiB
-		"arm64 `bootstrap` ≤ 10 MB":                                          true,
+	type key struct{ goal, at string }
+	want := map[key]bool{
+		{"first answer after the freeze ≤ hello-world + 1 round trip + 5 ms", "128 MB"}:   false, // 66 > 1 + 20 + 5
+		{"first answer, event waiting ≤ hello-world + 6 round trips + 120 ms", "128 MB"}:  false, // 430 > 20 + 120 + 120
+		{"warm own work ≤ 50 µs", "128 MB"}:                                               true,  // 450 − 300 − 120 = 30 µs
+		{"first answer after the freeze ≤ hello-world + 1 round trip + 5 ms", "1,024 MB"}: true,  // 25 ≤ 26
+		{"first answer, event waiting ≤ hello-world + 6 round trips + 15 ms", "1,024 MB"}: true,  // 150 ≤ 20 + 120 + 15
+		{"warm own work ≤ 50 µs", "1,024 MB"}:                                             true,
+		{"1 GetSecretValue per 1,000 warm", "1,024 MB"}:                                   true,
+		{"1 GetEndPoint per 1,000 warm", "1,024 MB"}:                                      true,
+		{"1 connection to the store's AIM host per 1,000 warm", "1,024 MB"}:               true,
+		{"peak RSS ≤ 1.5× hello-world", "1,024 MB"}:                                       true, // 15 ≤ 18 MiB
+		{"arm64 `bootstrap` ≤ 10 MB", ""}:                                                 true,
 	}
-	got := targets(sampleResults())
+	got := targets(sampleResults(), sampleOptions())
 	if len(got) != len(want) {
 		t.Fatalf("got %d targets, want %d", len(got), len(want))
 	}
 	for _, tg := range got {
-		met, ok := want[tg.goal]
+		met, ok := want[key{tg.goal, tg.at}]
 		if !ok {
-			t.Errorf("got unexpected target %q", tg.goal)
+			t.Errorf("got unexpected target %q at %q", tg.goal, tg.at)
 			continue
 		}
 		if tg.met != met {
-			t.Errorf("%s: got met=%v (measured %s, bound %s), want %v", tg.goal, tg.met, tg.measured, tg.bound, met)
+			t.Errorf("%s at %s: got met=%v (measured %s, bound %s), want %v", tg.goal, tg.at, tg.met, tg.measured, tg.bound, met)
 		}
 	}
 }
 
-func TestReportShowsMachineAndVerdicts(t *testing.T) {
+func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
 	m := machine{cpu: "Test CPU", cores: 4, goVer: "go1.27.3 linux/arm64", date: "2026-11-26"}
-	md := report(sampleResults(), options{runs: 5, warm: 1000, latency: ms(30), freeze: ms(300)}, m)
+	md := report(sampleResults(), sampleOptions(), m)
 	for _, want := range []string{
 		"Test CPU, 4 cores, go1.27.3 linux/arm64",
-		"Medians of 5 runs",
-		"| init: exec → first `next` | 15.0 ms | 3.00 ms | +12.0 ms (×5.00) |",
-		"| warm p50 over 1,000 invocations | 250 µs | 200 µs | +50 µs (×1.25) |",
-		"| linux/arm64 `bootstrap` zipped | 3.90 MB | 2.70 MB |  |",
-		"| init, upstreams answering at once, ≤ hello-world's init + 5 ms | ≤ 8.00 ms | 9.00 ms | **no**, over by 1.00 ms |",
-		"| arm64 `bootstrap` ≤ 10 MB | 10.00 MB | 9.70 MB | yes |",
+		"Medians of 5 runs per size",
+		"`SSL_CERT_DIR` unset",
+		"| measure | 128 MB | 1,024 MB |",
+		"| CPU quota (share of one CPU) | 7.2 % | 57.9 % |",
+		"| first answer, event waiting at exec (exec → answer), function | 430.0 ms | 150.0 ms |",
+		"| warm own work (function p50 − hello-world p50 − bare round trip) | 30 µs | 30 µs |",
+		"| round trips, event waiting: service / store / Secrets Manager | 3 / 3 / 3 | 3 / 3 / 3 |",
+		"| round trips after the freeze | 0 / 1 / 0 | 0 / 1 / 0 |",
+		"| warm request at 20.0 ms per round trip (p50 + 1 round trip) | 20.4 ms | 20.4 ms |",
+		"| cost per million warm requests | $0.235 | $0.480 |", // 21 ms billed
+		"| linux/arm64 `bootstrap` zipped | 3.90 MB | 2.70 MB |",
+		"| first answer after the freeze ≤ hello-world + 1 round trip + 5 ms | 128 MB | ≤ 26.0 ms | 66.0 ms | **no**, over by 40.0 ms |",
+		"| first answer after the freeze ≤ hello-world + 1 round trip + 5 ms | 1,024 MB | ≤ 26.0 ms | 25.0 ms | yes, by 1.00 ms |",
+		"| arm64 `bootstrap` ≤ 10 MB |  | 10.00 MB | 9.70 MB | yes, by 0.30 MB |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q; got:\n%s", want, md)
+		}
+	}
+}
+
+func TestReportSaysWhenThereWasNoQuotaAndTheCertDir(t *testing.T) {
+	r := sampleResults()
+	r.noQuota = "CPU quota (needs root): permission denied"
+	o := sampleOptions()
+	o.certDir = "/etc/pki/tls/certs"
+	md := report(r, o, machine{})
+	for _, want := range []string{
+		"**no CPU quota** (CPU quota (needs root): permission denied)",
+		"| CPU quota (share of one CPU) | none | none |",
+		"`SSL_CERT_DIR=/etc/pki/tls/certs`",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q; got:\n%s", want, md)

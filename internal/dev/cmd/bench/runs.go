@@ -8,21 +8,21 @@ import (
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
-// warmRun is one process started with loopback-fast upstreams and then kept busy.
+// warmRun is one process started with upstreams charging nothing and then kept busy.
 type warmRun struct {
-	init, p50, p99                      time.Duration
-	initUpstream                        time.Duration // of init, spent in upstream servers
-	peakRSS                             int64
-	secretGets, endpointCalls, aimConns int
-	aimRoundTrip                        time.Duration // median CustomerAccessToken at the server
-	loopback                            time.Duration // median loopback HTTP round trip, see probeLoopback
+	init, p50, p99            time.Duration
+	peakRSS                   int64
+	secretGets, endpointCalls int
+	storeConns                int           // connections to the store's AIM host
+	bare                      time.Duration // median keep-alive round trip, see probeRoundTrip
 }
 
 // runWarm times init, then n sequential invocations, then reads the peak RSS and
-// counts the upstream calls made over the process's life.
-func runWarm(ctx context.Context, up *upstreams, bin string, n int) (warmRun, error) {
+// counts the upstream calls made over the process's life. The proxies charge
+// nothing, so that the function's own work, tens of µs, is not lost in timer noise.
+func runWarm(ctx context.Context, up *upstreams, bin string, sz lambdaSize, n int) (warmRun, error) {
 	var w warmRun
-	s, err := begin(ctx, up, bin, 0, nil)
+	s, err := begin(ctx, up, bin, sz, charges{}, nil)
 	if err != nil {
 		return w, err
 	}
@@ -30,8 +30,6 @@ func runWarm(ctx context.Context, up *upstreams, bin string, n int) (warmRun, er
 	if w.init, err = s.initDone(); err != nil {
 		return w, err
 	}
-	initCalls := s.takeCalls()
-	w.initUpstream = initCalls.total
 	ev := clickEvent()
 	took := make([]time.Duration, 0, n)
 	for range n {
@@ -45,26 +43,25 @@ func runWarm(ctx context.Context, up *upstreams, bin string, n int) (warmRun, er
 	if w.peakRSS, err = s.proc.peakRSS(); err != nil {
 		return w, err
 	}
-	c := s.takeCalls()
-	gep := string(aimsandbox.OpGetEndPoint)
-	w.secretGets = initCalls.count[opGetSecretValue] + c.count[opGetSecretValue]
-	w.endpointCalls = initCalls.count[gep] + c.count[gep]
-	w.aimConns = s.sb.Connections()
-	w.aimRoundTrip = c.roundTrip[string(aimsandbox.OpCustomerAccessToken)]
-	// After the counts, so that the probe's calls and connection are not the function's.
-	w.loopback, err = probeLoopback(ctx, s.aim.url, up.apiKey, 200)
+	w.secretGets = up.secretGets() - s.gets
+	w.endpointCalls = s.aim.sb.Calls(aimsandbox.OpGetEndPoint)
+	w.storeConns = int(s.tallies().store.conns)
+	// After the counts, so that the probe's calls and connections are not the function's.
+	w.bare, err = probeRoundTrip(ctx, up, s.aim, 200)
 	return w, err
 }
 
-// coldRun is the first answer of one process, with latency on every upstream call.
+// coldRun is the first answer of one process, with round trips charged.
 type coldRun struct {
+	init   time.Duration // exec → first next; 0 where the event was waiting
 	answer time.Duration
-	calls  upstreamCalls // made from the start of the timed span to the answer
+	trips  hostTally // counted during init (frozen) or exec → answer (waiting)
+	after  hostTally // counted from the thaw to the answer (frozen)
 }
 
 // runWaiting queues the event before exec and times exec → answer.
-func runWaiting(ctx context.Context, up *upstreams, bin string, latency time.Duration) (coldRun, error) {
-	s, err := begin(ctx, up, bin, latency, clickEvent())
+func runWaiting(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) (coldRun, error) {
+	s, err := begin(ctx, up, bin, sz, c, clickEvent())
 	if err != nil {
 		return coldRun{}, err
 	}
@@ -73,29 +70,31 @@ func runWaiting(ctx context.Context, up *upstreams, bin string, latency time.Dur
 	if _, err := checked(s.proc.ctx, res, err); err != nil {
 		return coldRun{}, fmt.Errorf("first answer: %w", err)
 	}
-	return coldRun{answer: res.Answered.Sub(s.proc.start), calls: s.takeCalls()}, nil
+	return coldRun{answer: res.Answered.Sub(s.proc.start), trips: s.tallies()}, nil
 }
 
 // runFrozen lets the process finish init, stops it as Lambda freezes an idle
 // environment, and after freeze times hand-out (with the thaw) → answer.
-func runFrozen(ctx context.Context, up *upstreams, bin string, latency, freeze time.Duration) (coldRun, error) {
-	s, err := begin(ctx, up, bin, latency, nil)
+func runFrozen(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges, freeze time.Duration) (coldRun, error) {
+	s, err := begin(ctx, up, bin, sz, c, nil)
 	if err != nil {
 		return coldRun{}, err
 	}
 	defer s.end()
-	if _, err := s.initDone(); err != nil {
+	var r coldRun
+	if r.init, err = s.initDone(); err != nil {
 		return coldRun{}, err
 	}
 	if err := s.proc.stop(); err != nil {
 		return coldRun{}, fmt.Errorf("freeze: %w", err)
 	}
 	sleep(ctx, freeze)
-	s.takeCalls()                       // forget init's calls: count only the answer's
+	r.trips = s.tallies()               // what init (and anything it left running) used
 	s.thaw = func() { s.proc.resume() } //nolint:errcheck // a failed thaw shows as no answer.
 	res, err := s.invoke(clickEvent())
 	if err != nil {
 		return coldRun{}, fmt.Errorf("first answer after freeze: %w", err)
 	}
-	return coldRun{answer: res.Duration(), calls: s.takeCalls()}, nil
+	r.answer, r.after = res.Duration(), s.tallies().sub(r.trips)
+	return r, nil
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/runtimeapi"
 )
 
@@ -32,11 +31,11 @@ func buildForTest(t *testing.T, pkg string) string {
 	return out
 }
 
-// startTestUpstreams starts moto_server and the proxy; without moto_server the test
-// skips, except in CI where it fails.
+// startTestUpstreams starts moto_server and the proxies; without moto_server the
+// test skips, except in CI where it fails.
 func startTestUpstreams(t *testing.T) *upstreams {
 	t.Helper()
-	up, err := startUpstreams(testContext(t))
+	up, err := startUpstreams(testContext(t), t.TempDir(), "")
 	if errors.Is(err, exec.ErrNotFound) {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("moto_server is required in CI: %v", err)
@@ -59,7 +58,7 @@ func TestFreezeStopsTheProcessUntilItsEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer api.Close()
-	p, err = startProcess(testContext(t), bin, []string{"AWS_LAMBDA_RUNTIME_API=" + api.Addr()})
+	p, err = startProcess(testContext(t), []string{bin}, []string{"AWS_LAMBDA_RUNTIME_API=" + api.Addr()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,52 +105,45 @@ func waitState(t *testing.T, p *process, want string) {
 	t.Fatalf("process state: got %q, want %q", got, want)
 }
 
-func TestScenariosRunHelloWorld(t *testing.T) {
-	t.Parallel()
+// One moto_server for both bootstraps: it is the slow part. The function must fetch
+// its credentials once, before lambda.Start, so that a thawed environment calls
+// neither Secrets Manager nor AIM's service host; these are counts, not timings.
+func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 	up := startTestUpstreams(t)
-	bin := buildForTest(t, helloPkg)
-	w, err := runWarm(testContext(t), up, bin, 20)
-	if err != nil {
-		t.Fatalf("warm: %v", err)
-	}
-	if w.init <= 0 || w.p50 <= 0 || w.p99 < w.p50 || w.peakRSS <= 0 {
-		t.Errorf("got init %v, p50 %v, p99 %v, peak RSS %d; want all positive and p99 ≥ p50", w.init, w.p50, w.p99, w.peakRSS)
-	}
-	if w.secretGets+w.endpointCalls+w.aimConns != 0 {
-		t.Errorf("hello-world: got %d secret gets, %d GetEndPoint, %d AIM connections, want none", w.secretGets, w.endpointCalls, w.aimConns)
-	}
-	c, err := runWaiting(testContext(t), up, bin, 30*time.Millisecond)
-	if err != nil || c.answer <= 0 {
-		t.Errorf("event waiting at exec: got %v, %v, want an answer", c.answer, err)
-	}
-	c, err = runFrozen(testContext(t), up, bin, 30*time.Millisecond, 50*time.Millisecond)
-	if err != nil || c.answer <= 0 {
-		t.Errorf("frozen: got %v, %v, want an answer", c.answer, err)
-	}
-}
-
-// The function must fetch its credentials once, before lambda.Start, so that a
-// thawed environment answers with one AIM call; these are counts, not timings.
-func TestFunctionFetchesCredentialsOnceAndBeforeItsFirstEvent(t *testing.T) {
-	t.Parallel()
-	up := startTestUpstreams(t)
-	bin := buildForTest(t, functionPkg)
-	w, err := runWarm(testContext(t), up, bin, 20)
-	if err != nil {
-		t.Fatalf("warm: %v", err)
-	}
-	if w.secretGets != 1 || w.endpointCalls != 1 || w.aimConns != 1 {
-		t.Errorf("over 20 invocations: got %d GetSecretValue, %d GetEndPoint, %d AIM connections, want 1 each",
-			w.secretGets, w.endpointCalls, w.aimConns)
-	}
-	c, err := runFrozen(testContext(t), up, bin, 0, 50*time.Millisecond)
-	if err != nil {
-		t.Fatalf("frozen: %v", err)
-	}
-	want := map[string]int{opGetSecretValue: 0, string(aimsandbox.OpGetEndPoint): 0, string(aimsandbox.OpCustomerAccessToken): 1}
-	for op, n := range want {
-		if got := c.calls.count[op]; got != n {
-			t.Errorf("first answer after the freeze: got %d %s calls, want %d", got, op, n)
+	fullCPU := lambdaSize{memoryMB: 1024}
+	// Not in parallel: both count what Secrets Manager sees.
+	t.Run("function", func(t *testing.T) {
+		bin := buildForTest(t, functionPkg)
+		w, err := runWarm(testContext(t), up, bin, fullCPU, 20)
+		if err != nil {
+			t.Fatalf("warm: %v", err)
 		}
-	}
+		if w.secretGets != 1 || w.endpointCalls != 1 || w.storeConns != 1 {
+			t.Errorf("over 20 invocations: got %d GetSecretValue, %d GetEndPoint, %d store connections, want 1 each",
+				w.secretGets, w.endpointCalls, w.storeConns)
+		}
+		if w.bare <= 0 || w.p50 <= 0 {
+			t.Errorf("got bare round trip %v and p50 %v, want both positive", w.bare, w.p50)
+		}
+		c, err := runFrozen(testContext(t), up, bin, fullCPU, charges{}, 50*time.Millisecond)
+		if err != nil {
+			t.Fatalf("frozen: %v", err)
+		}
+		if c.after.service != (tally{}) || c.after.secrets != (tally{}) || c.after.store.roundTrips() < 1 {
+			t.Errorf("first answer after the freeze: got %+v, want traffic to the store host only", c.after)
+		}
+		if c.trips.service.conns != 1 || c.trips.secrets.conns != 1 {
+			t.Errorf("init: got %+v, want one connection each to AIM's service host and Secrets Manager", c.trips)
+		}
+	})
+	t.Run("hello-world", func(t *testing.T) {
+		bin := buildForTest(t, helloPkg)
+		c, err := runWaiting(testContext(t), up, bin, fullCPU, charges{aim: time.Millisecond, secrets: time.Millisecond})
+		if err != nil || c.answer <= 0 {
+			t.Fatalf("event waiting at exec: got %v, %v, want an answer", c.answer, err)
+		}
+		if c.trips != (hostTally{}) {
+			t.Errorf("hello-world: got %+v, want no upstream traffic", c.trips)
+		}
+	})
 }

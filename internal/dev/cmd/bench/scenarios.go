@@ -3,35 +3,46 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"sync/atomic"
 	"time"
 
-	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/runtimeapi"
 )
 
-// session is one bootstrap process with its own Runtime API and AIM sandbox.
-type session struct {
-	up    *upstreams
-	sb    *aimsandbox.Sandbox
-	aim   *server
-	times recorder
-	api   *runtimeapi.Server
-	proc  *process
-	thaw  func() // set before an event is queued; runs when it is handed out
-	first *runtimeapi.Pending
+// lambdaSize is the memory size a process runs as, and whether it runs under the
+// CPU quota of that size.
+type lambdaSize struct {
+	memoryMB int
+	quota    bool
 }
 
-// begin starts a session with latency added to every upstream call. When queued is
-// not nil it is queued before exec, so the process finds it at its first next.
-func begin(ctx context.Context, up *upstreams, bin string, latency time.Duration, queued []byte) (*session, error) {
-	s := &session{up: up}
-	up.secrets.SetFault(0, "", latency)
-	up.secretTimes.take(opGetSecretValue)
-	s.sb = aimsandbox.New(aimsandbox.Config{APIKey: up.apiKey, AppID: appID, Latency: latency})
+// charges are the round trips the proxies charge; the zero value charges none.
+type charges struct{ aim, secrets time.Duration }
+
+// session is one bootstrap process with its own Runtime API and AIM hosts.
+type session struct {
+	up          *upstreams
+	aim         *aimHosts
+	api         *runtimeapi.Server
+	proc        *process
+	cpu         *cpuGroup // nil: full CPU
+	thaw        func()    // set before an event is queued; runs when it is handed out
+	first       *runtimeapi.Pending
+	secretsBase tally // Secrets Manager's count when the session began
+	gets        int   // GetSecretValue calls when the session began
+}
+
+// begin starts a session whose connections are charged c. When queued is not nil
+// it is queued before exec, so the process finds it at its first next.
+func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges, queued []byte) (*session, error) {
+	s := &session{up: up, secretsBase: up.secrets.rt.tally(), gets: up.secretGets()}
+	up.secrets.rt.setRTT(c.secrets)
 	var err error
-	if s.aim, err = serve(timed{next: s.sb, times: &s.times, opOf: aimOp}, s.sb.ConnState); err != nil {
+	if s.aim, err = startAIM(up.ca, up.apiKey); err != nil {
 		return nil, err
 	}
+	s.aim.setRTT(c.aim)
 	s.api, err = runtimeapi.Start(runtimeapi.Options{HandOut: func(string) {
 		if s.thaw != nil {
 			s.thaw()
@@ -44,7 +55,18 @@ func begin(ctx context.Context, up *upstreams, bin string, latency time.Duration
 	if queued != nil {
 		s.first = s.api.Enqueue(queued)
 	}
-	if s.proc, err = startProcess(ctx, bin, up.env(s.api.Addr(), s.aim.url)); err != nil {
+	if sz.quota {
+		// A group of its own, so that the process starts with a full quota as a
+		// new environment does, whatever the one before it used.
+		if s.cpu, err = newCPUGroup(cpuRoot, fmt.Sprintf("bench-%d-%d", os.Getpid(), groupSeq.Add(1)), sz.memoryMB); err != nil {
+			s.api.Close()
+			s.aim.close()
+			return nil, err
+		}
+	}
+	env := up.env(s.api.Addr(), s.aim.service.url(), sz.memoryMB)
+	if s.proc, err = startProcess(ctx, s.cpu.command(bin), env); err != nil {
+		s.cpu.remove()
 		s.api.Close()
 		s.aim.close()
 		return nil, err
@@ -52,9 +74,13 @@ func begin(ctx context.Context, up *upstreams, bin string, latency time.Duration
 	return s, nil
 }
 
+// groupSeq numbers the CPU groups of this process.
+var groupSeq atomic.Int64
+
 // end kills the process and stops the session's servers.
 func (s *session) end() {
 	s.proc.kill()
+	s.cpu.remove()
 	s.api.Close()
 	s.aim.close()
 }
@@ -95,37 +121,19 @@ func (s *session) initDone() (time.Duration, error) {
 	return at.Sub(s.proc.start), nil
 }
 
-// upstreamOps are the upstream operations the function calls, in the order it needs them.
-var upstreamOps = []string{opGetSecretValue, string(aimsandbox.OpGetEndPoint), string(aimsandbox.OpCustomerAccessToken)}
+// hostTally is what the proxies counted per upstream host.
+type hostTally struct{ service, store, secrets tally }
 
-// upstreamCalls is how often each upstream operation was called, and its median
-// duration measured at the server (one round trip on loopback).
-type upstreamCalls struct {
-	count     map[string]int
-	roundTrip map[string]time.Duration
-	total     time.Duration // all calls' durations added up
+// tallies is what the proxies counted since the session began.
+func (s *session) tallies() hostTally {
+	return hostTally{
+		service: s.aim.service.rt.tally(),
+		store:   s.aim.store.rt.tally(),
+		secrets: s.up.secrets.rt.tally().sub(s.secretsBase),
+	}
 }
 
-// takeCalls collects the upstream calls since the last take.
-func (s *session) takeCalls() upstreamCalls {
-	c := upstreamCalls{count: map[string]int{}, roundTrip: map[string]time.Duration{}}
-	for _, op := range upstreamOps {
-		var d []time.Duration
-		if op == opGetSecretValue {
-			d = s.up.secretTimes.take(op)
-		} else {
-			d = s.times.take(op)
-		}
-		c.count[op] = len(d)
-		for _, x := range d {
-			c.total += x
-		}
-		for _, x := range d {
-			c.total += x
-		}
-		if len(d) > 0 {
-			c.roundTrip[op] = percentile(d, 50)
-		}
-	}
-	return c
+// sub is what was counted since u.
+func (t hostTally) sub(u hostTally) hostTally {
+	return hostTally{t.service.sub(u.service), t.store.sub(u.store), t.secrets.sub(u.secrets)}
 }

@@ -18,7 +18,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 }
 
 // median is the 50th percentile of values of any ordered kind.
-func median[T int | int64 | time.Duration](v []T) T {
+func median[T int | int64 | float64 | time.Duration](v []T) T {
 	if len(v) == 0 {
 		return 0
 	}

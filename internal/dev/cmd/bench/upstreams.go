@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"strconv"
 
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 )
 
-// Local values shared by every run (see /work/shared: the team's local-run facts).
+// Local values shared by every run (see the README's local-run section).
 const (
 	secretName    = "aim/api-key"
 	appID         = "sandbox-app"
@@ -18,29 +22,39 @@ const (
 	tokenCookie   = "aim_token"
 )
 
-// upstreams are the long-lived servers: moto_server and the proxy before it that
-// adds latency and times GetSecretValue.
+// upstreams are the long-lived parts: the test CA and its bundle, and Secrets
+// Manager (moto_server behind a TLS-terminating proxy behind a round-trip proxy).
 type upstreams struct {
-	moto        *moto.Server
-	secrets     *moto.FaultProxy
-	secretTimes recorder
-	proxy       *server
-	apiKey      string
+	ca      *testCA
+	bundle  string // SSL_CERT_FILE: the system bundle and the test CA
+	certDir string // SSL_CERT_DIR, or "" for Go's default directories
+	moto    *moto.Server
+	faults  *moto.FaultProxy // counts GetSecretValue
+	secrets *host
+	apiKey  string
 }
 
-// startUpstreams starts moto_server, seeds the ApiKey secret and puts the proxy in front.
-func startUpstreams(ctx context.Context) (*upstreams, error) {
-	m, err := moto.Start(ctx)
+// startUpstreams makes the CA and its bundle in dir, starts moto_server, seeds
+// the ApiKey secret and puts the TLS and round-trip proxies in front. certDir is
+// the processes' SSL_CERT_DIR, "" to leave it unset.
+func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error) {
+	ca, err := newTestCA()
 	if err != nil {
+		return nil, err
+	}
+	up := &upstreams{ca: ca, apiKey: "sbx-api-key-" + rand.Text(), certDir: certDir}
+	if up.bundle, err = ca.writeBundle(dir, systemBundle); err != nil {
+		return nil, err
+	}
+	if up.moto, err = moto.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start upstreams: %w (install: %s)", err, moto.InstallHint)
 	}
-	up := &upstreams{moto: m, apiKey: "sbx-api-key-" + rand.Text()}
-	if _, err := m.CreateSecret(ctx, secretName, up.apiKey); err != nil {
+	if _, err := up.moto.CreateSecret(ctx, secretName, up.apiKey); err != nil {
 		up.close()
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
-	up.secrets = moto.NewFaultProxy(m.URL)
-	if up.proxy, err = serve(timed{next: up.secrets, times: &up.secretTimes, opOf: secretsOp}, nil); err != nil {
+	up.faults = moto.NewFaultProxy(up.moto.URL)
+	if up.secrets, err = startHost(up.faults, ca); err != nil {
 		up.close()
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
@@ -49,52 +63,82 @@ func startUpstreams(ctx context.Context) (*upstreams, error) {
 
 // close stops what startUpstreams started.
 func (up *upstreams) close() {
-	if up.proxy != nil {
-		up.proxy.close()
+	if up.secrets != nil {
+		up.secrets.close()
 	}
 	up.moto.Stop() //nolint:errcheck // nothing to do about a failed stop at exit.
 }
 
-// env is the function's environment for one run: Lambda's variables, the runtime API,
-// the function's configuration and the SDK pointed at the proxy. Nothing is inherited
-// from this process, as nothing is in Lambda.
-func (up *upstreams) env(runtimeAPI, aimURL string) []string {
+// secretGets is how many GetSecretValue calls reached Secrets Manager so far.
+func (up *upstreams) secretGets() int { return up.faults.Calls(opGetSecretValue) }
+
+// opGetSecretValue is the Secrets Manager call the function makes.
+const opGetSecretValue = "GetSecretValue"
+
+// env is the function's environment for one run: Lambda's variables, the runtime
+// API, the function's configuration and the SDK pointed at Secrets Manager over TLS.
+// Nothing is inherited from this process, as nothing is in Lambda. Go reads the
+// roots in SSL_CERT_FILE and then every file in SSL_CERT_DIR, or by default in
+// /etc/ssl/certs and /etc/pki/tls/certs, as it does in Lambda's image.
+func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
 	env := append(up.moto.Env(),
-		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.proxy.url,
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.url(),
+		"SSL_CERT_FILE="+up.bundle,
 		"AWS_CONFIG_FILE=/nonexistent/config",
 		"AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials",
 		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
 		"AWS_LAMBDA_FUNCTION_NAME=bench",
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(memoryMB),
 		"AWS_EXECUTION_ENV=AWS_Lambda_provided.al2023",
 		"TZ=:UTC",
 		"AIM_API_KEY_SECRET_ID="+secretName,
 		"AIM_APP_ID="+appID,
-		"AIM_SERVICE_URL="+aimURL+"/aeservices30",
+		"AIM_SERVICE_URL="+serviceURL+"/aeservices30",
 		"AIM_TIMEOUT=4s",
 		"CACHE_TTL=5m",
 		"TOKEN_COOKIE="+tokenCookie,
 		"ALLOWED_ORIGINS="+allowedOrigin,
 	)
+	if up.certDir != "" {
+		env = append(env, "SSL_CERT_DIR="+up.certDir)
+	}
 	return env
 }
 
-// server is an http.Server on a free loopback port.
-type server struct {
-	url string
+// host is one upstream host as the function sees it: an HTTPS server with the
+// test CA's certificate behind a round-trip proxy, which the function dials.
+type host struct {
 	srv *http.Server
+	rt  *rtProxy
 }
 
-// serve starts h on 127.0.0.1; connState may be nil.
-func serve(h http.Handler, connState func(net.Conn, http.ConnState)) (*server, error) {
+// startHost serves h over TLS on loopback behind a round-trip proxy charging nothing yet.
+func startHost(h http.Handler, ca *testCA) (*host, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
+		return nil, fmt.Errorf("start host: %w", err)
 	}
-	s := &server{url: "http://" + ln.Addr().String(), srv: &http.Server{Handler: h, ConnState: connState}}
-	go s.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after close.
-	return s, nil
+	srv := &http.Server{
+		Handler:   h,
+		TLSConfig: ca.serverConfig(),
+		// A process killed mid-handshake is expected here; do not log it.
+		ErrorLog:     log.New(io.Discard, "", 0),
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+	}
+	go srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
+	rt, err := startRTProxy(ln.Addr().String())
+	if err != nil {
+		srv.Close() //nolint:errcheck
+		return nil, err
+	}
+	return &host{srv: srv, rt: rt}, nil
 }
 
-func (s *server) close() { s.srv.Close() } //nolint:errcheck
+// url is the host's base URL, through the round-trip proxy.
+func (h *host) url() string { return "https://" + h.rt.addr() }
+
+func (h *host) close() {
+	h.rt.close()
+	h.srv.Close() //nolint:errcheck
+}

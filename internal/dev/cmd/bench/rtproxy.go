@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// rtProxy is a TCP proxy that gives a loopback upstream a network path's round
+// trip time: a connection carries no byte before one round trip has passed (the
+// TCP handshake), and then every chunk of data arrives half a round trip after it
+// was sent, in either direction. A TLS handshake so costs its real round trips, and
+// a keep-alive request one. It counts connections and flights (runs of data in one
+// direction), so that round trips can be counted per upstream host.
+type rtProxy struct {
+	ln     net.Listener
+	target string // host:port of the upstream
+	rtt    atomic.Int64
+	conns  atomic.Int64
+	flight atomic.Int64
+
+	mu   sync.Mutex
+	open map[net.Conn]struct{}
+}
+
+// startRTProxy listens on a free loopback port and forwards to target.
+func startRTProxy(target string) (*rtProxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("round-trip proxy: %w", err)
+	}
+	p := &rtProxy{ln: ln, target: target, open: map[net.Conn]struct{}{}}
+	go p.serve()
+	return p, nil
+}
+
+// addr is the proxy's host:port.
+func (p *rtProxy) addr() string { return p.ln.Addr().String() }
+
+// setRTT sets the round trip charged to connections opened from now on.
+func (p *rtProxy) setRTT(d time.Duration) { p.rtt.Store(int64(d)) }
+
+// tally is what a proxy counted.
+type tally struct{ conns, flights int64 }
+
+// roundTrips counts one per connection (its TCP handshake) and one per two flights.
+func (t tally) roundTrips() float64 { return float64(t.conns) + float64(t.flights)/2 }
+
+// sub is what was counted since u.
+func (t tally) sub(u tally) tally { return tally{t.conns - u.conns, t.flights - u.flights} }
+
+// tally is what the proxy counted so far.
+func (p *rtProxy) tally() tally { return tally{p.conns.Load(), p.flight.Load()} }
+
+// close stops listening and cuts every open connection.
+func (p *rtProxy) close() {
+	p.ln.Close() //nolint:errcheck // nothing to do about it at the end.
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.open {
+		c.Close() //nolint:errcheck
+	}
+}
+
+func (p *rtProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		go p.handle(c)
+	}
+}
+
+// track adds c to, or removes it from, the connections close cuts.
+func (p *rtProxy) track(c net.Conn, add bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if add {
+		p.open[c] = struct{}{}
+	} else {
+		delete(p.open, c)
+	}
+}
+
+// handle joins the client's connection to a new one to the upstream.
+func (p *rtProxy) handle(down net.Conn) {
+	defer down.Close()
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	p.track(down, true)
+	defer p.track(down, false)
+	p.conns.Add(1)
+	rtt := time.Duration(p.rtt.Load())
+	l := &link{open: time.Now().Add(rtt), half: rtt / 2, flights: &p.flight}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); l.pipe(up, down, toServer) }()
+	go func() { defer wg.Done(); l.pipe(down, up, toClient) }()
+	wg.Wait()
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// startEcho serves an echo on loopback for the proxy's tests.
+func startEcho(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); io.Copy(c, c) }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// exchange writes msg and reads as many bytes back.
+func exchange(t *testing.T, c net.Conn, msg []byte) {
+	t.Helper()
+	if _, err := c.Write(msg); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, msg) {
+		t.Fatalf("got %d bytes back that differ from the %d sent", len(got), len(msg))
+	}
+}
+
+func TestRTProxyCountsConnectionsAndFlights(t *testing.T) {
+	t.Parallel()
+	p, err := startRTProxy(startEcho(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	c, err := net.Dial("tcp", p.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	exchange(t, c, []byte("hello"))
+	exchange(t, c, []byte("again"))
+	if got, want := p.tally(), (tally{conns: 1, flights: 4}); got != want {
+		t.Errorf("after two exchanges on one connection: got %+v, want %+v", got, want)
+	}
+	if got := p.tally().roundTrips(); got != 3 {
+		t.Errorf("got %v round trips, want 3 (handshake + 2 exchanges)", got)
+	}
+	before := p.tally()
+	c2, err := net.Dial("tcp", p.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	exchange(t, c2, bytes.Repeat([]byte("x"), 1<<20)) // many chunks, still two flights
+	if got := p.tally().sub(before); got.conns != 1 {
+		t.Errorf("second connection: got %d connections, want 1", got.conns)
+	}
+}
+
+func TestRTProxyPassesTheEndOfData(t *testing.T) {
+	t.Parallel()
+	p, err := startRTProxy(startEcho(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	p.setRTT(2 * time.Millisecond)
+	c, err := net.Dial("tcp", p.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("last words")); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	got, err := io.ReadAll(c)
+	if err != nil || string(got) != "last words" {
+		t.Errorf("got %q, %v, want the echo and then EOF", got, err)
+	}
+}
+
+func TestArrival(t *testing.T) {
+	open := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	half := 10 * time.Millisecond
+	tests := []struct {
+		name string
+		sent time.Time
+		want time.Time
+	}{
+		{"sent during the TCP handshake waits for it", open.Add(-15 * time.Millisecond), open.Add(half)},
+		{"sent as it opens", open, open.Add(half)},
+		{"sent later takes half a round trip", open.Add(time.Second), open.Add(time.Second + half)},
+	}
+	for _, tt := range tests {
+		if got := arrival(tt.sent, open, half); !got.Equal(tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got.Sub(open), tt.want.Sub(open))
+		}
+	}
+}
