@@ -55,7 +55,7 @@ func (h *Handler) preflight(ev apigw.Event, rec *record) apigw.Answer {
 // and retries once; a second refusal means the customer's token is no good.
 func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record) (aim.AccessToken, error) {
 	credCtx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
-	creds, err := h.creds.get(credCtx)
+	creds, err := h.creds.get(credCtx, &rec.creds)
 	cancel()
 	if err != nil {
 		return aim.AccessToken{}, err
@@ -65,7 +65,7 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 	if !isUnauthorized(err) {
 		return tok, err
 	}
-	creds, refreshed, rerr := h.creds.refresh(ctx)
+	creds, refreshed, rerr := h.creds.refresh(ctx, &rec.creds)
 	if rerr != nil || !refreshed {
 		return tok, errSessionExpired{err}
 	}
