@@ -21,6 +21,9 @@ type config struct {
 	AllowedOrigins   []string
 	ErrorRedirectURL *url.URL
 	AllowedHosts     []string
+	EndpointHosts    []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
+	StaleMax         time.Duration // STALE_MAX
+	FailureBackoff   time.Duration // FAILURE_BACKOFF
 }
 
 // parseConfig reads every variable and reports all problems together.
@@ -37,6 +40,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 		TokenCookie:    p.cookieName("TOKEN_COOKIE"),
 		AllowedOrigins: p.origins("ALLOWED_ORIGINS"),
 		AllowedHosts:   p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
+		EndpointHosts:  p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
+		StaleMax:       p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
+		FailureBackoff: p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 	}
 	if raw := p.url("ERROR_REDIRECT_URL", "", true); raw != "" {
 		c.ErrorRedirectURL, _ = url.Parse(raw)
