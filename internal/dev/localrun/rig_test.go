@@ -103,6 +103,7 @@ func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) 
 		"CACHE_TTL":                   "5m",
 		"TOKEN_COOKIE":                localrun.TokenCookie,
 		"ALLOWED_ORIGINS":             localrun.AllowedOrigin,
+		"FAILURE_BACKOFF":             "1us", // fault cases check recovery at once; incident tests set their own
 		"AWS_LAMBDA_FUNCTION_NAME":    localrun.FunctionName,
 		"AWS_CONFIG_FILE":             "/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
