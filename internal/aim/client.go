@@ -41,7 +41,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// ServiceURL is the AeServices30 base, e.g.
 	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
-	// ServiceURL+"/api/GetEndPoint".
+	// ServiceURL+"/api/GetEndPoint". It must be https (plain http only to a
+	// loopback host).
 	ServiceURL string
 	// EndpointURL, when set, replaces the discovered NewEndpointDomain (the
 	// OAuthToken still comes from GetEndPoint). It must pass the same checks
@@ -96,7 +97,12 @@ func NewClient(opts Options) (*Client, error) {
 // EndpointHosts.
 func (o Options) validate() ([]hostPattern, error) {
 	var errs []error
-	if _, err := parseBaseURL(o.ServiceURL); err != nil {
+	// GetEndPoint sends the ApiKey to ServiceURL: the same scheme rule as
+	// for an endpoint, without the allow-list (it is AIM's host, not the
+	// store's).
+	if u, err := parseBaseURL(o.ServiceURL); err != nil {
+		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
+	} else if err := checkEndpoint(u, nil); err != nil {
 		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
 	}
 	hosts, err := parseHostPatterns(o.EndpointHosts)

@@ -95,3 +95,16 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// checkCredsEndpoint applies checkEndpoint to an endpoint handed in with
+// credentials, so no caller can send them where discovery would not.
+func (c *Client) checkCredsEndpoint(raw string) error {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return fmt.Errorf("endpoint URL %w", err)
+	}
+	if err := checkEndpoint(u, c.endpointHosts); err != nil {
+		return fmt.Errorf("endpoint refused: %w", err)
+	}
+	return nil
+}

@@ -92,3 +92,30 @@ func TestNewClientChecksPinnedEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomerAccessTokenRefusesAnEndpointDiscoveryWould(t *testing.T) {
+	store := newFakeAIM(t, reply{body: `{"AccountManagementUrl":"https://x.example/p"}`})
+	tests := []struct {
+		name  string
+		url   string
+		hosts []string
+	}{
+		{"plain http to a public host", "http://10846.active-e.net:7890", nil},
+		{"loopback outside the list", store.URL, []string{".active-e.net"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, "https://unused.invalid", func(o *aim.Options) { o.EndpointHosts = tt.hosts })
+			creds := aim.Credentials{APIKey: apiKey, Endpoint: aim.Endpoint{URL: tt.url, OAuthToken: oauthToken}}
+			_, err := c.CustomerAccessToken(context.Background(), creds, aim.AccessTokenRequest{Token: custToken})
+			checkError(t, err, aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUpstream})
+		})
+	}
+	if n := store.calls(); n != 0 {
+		t.Errorf("got %d requests to the refused endpoint, want 0", n)
+	}
+	c := newClient(t, "https://unused.invalid", func(o *aim.Options) { o.EndpointHosts = []string{strings.TrimPrefix(store.URL, "http://")} })
+	if _, err := c.CustomerAccessToken(context.Background(), credsFor(store), aim.AccessTokenRequest{Token: custToken}); err != nil || store.calls() != 1 {
+		t.Errorf("allowed endpoint: got %v after %d requests, want success after 1", err, store.calls())
+	}
+}

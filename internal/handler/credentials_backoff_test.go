@@ -82,14 +82,18 @@ func TestDiscoveryBurstDuringOutageMakesOneCall(t *testing.T) {
 	h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, nil)
 	ev := eventFile(t, "httpapi-add-customer-card.json")
 	var wg sync.WaitGroup
-	statuses := make([]int, 10)
-	for i := range statuses {
-		wg.Go(func() { statuses[i] = invoke(t, h, ev).Status })
+	answers := make([]string, 10)
+	for i := range answers {
+		wg.Go(func() { // Handle, not invoke: t.Fatal must stay on the test's goroutine
+			out, _ := h.Handle(context.Background(), ev)
+			b, _ := json.Marshal(out)
+			answers[i] = string(b)
+		})
 	}
 	wg.Wait()
-	for i, s := range statuses {
-		if s != 502 {
-			t.Errorf("request %d: got %d, want 502", i, s)
+	for i, a := range answers {
+		if !strings.Contains(a, `"statusCode":502`) {
+			t.Errorf("request %d: got %.80s, want a 502", i, a)
 		}
 	}
 	if client.endpointCalls != 1 {
@@ -178,110 +182,6 @@ func TestStaleEndpointLimit(t *testing.T) {
 		t.Errorf("recovery: got %d after %d more calls, want 302 after 1", a.Status, client.endpointCalls-calls)
 	}
 	assertNoSecrets(t, logs.String())
-}
-
-func TestEndpointTTLJitterBounds(t *testing.T) {
-	tests := []struct {
-		name    string
-		rand    func(int64) int64
-		expires time.Duration
-	}{
-		{"no jitter", noJitter, 5 * time.Minute},
-		{"most jitter", maxJitter, 4*time.Minute + 30*time.Second},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
-			client := &fakeAIM{}
-			h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, func(o *Options) { o.Now, o.Rand = clock.now, tt.rand })
-			ev := eventFile(t, "httpapi-add-customer-card.json")
-			invoke(t, h, ev)
-			clock.advance(tt.expires - time.Millisecond)
-			invoke(t, h, ev)
-			if client.endpointCalls != 1 {
-				t.Errorf("just before %s: got %d GetEndPoint calls, want 1", tt.expires, client.endpointCalls)
-			}
-			clock.advance(time.Millisecond)
-			invoke(t, h, ev)
-			if client.endpointCalls != 2 {
-				t.Errorf("at %s: got %d GetEndPoint calls, want 2", tt.expires, client.endpointCalls)
-			}
-		})
-	}
-}
-
-func TestEndpointTTLJitterSpreadsRefreshes(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
-	ev := eventFile(t, "httpapi-add-customer-card.json")
-	var clients []*fakeAIM
-	var handlers []*Handler
-	for range 40 {
-		client := &fakeAIM{}
-		h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, func(o *Options) { o.Now = clock.now })
-		invoke(t, h, ev)
-		clients, handlers = append(clients, client), append(handlers, h)
-	}
-	refreshed := func() (n int) {
-		for i, h := range handlers {
-			invoke(t, h, ev)
-			if clients[i].endpointCalls > 1 {
-				n++
-			}
-		}
-		return n
-	}
-	clock.advance(4*time.Minute + 45*time.Second) // 95% of the TTL
-	if n := refreshed(); n == 0 || n == 40 {
-		t.Errorf("at 95%% of the TTL: got %d of 40 refreshed, want some but not all", n)
-	}
-}
-
-// timedKeys is a KeySource that takes a set time on the handler's clock
-// and may answer a stale key.
-type timedKeys struct {
-	clock *fakeClock
-	took  time.Duration
-	stale bool
-}
-
-func (k *timedKeys) APIKey(context.Context) (string, bool, error) {
-	k.clock.advance(k.took)
-	return testAPIKey, k.stale, nil
-}
-
-func (k *timedKeys) Refresh(context.Context) (string, bool, error) {
-	return testAPIKey, false, nil
-}
-
-func TestInvocationLineTimesCredentials(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
-	keys := &timedKeys{clock: clock, took: 120 * time.Millisecond}
-	client := &fakeAIM{endpointFn: func(string) (aim.Endpoint, error) {
-		clock.advance(80 * time.Millisecond)
-		return aim.Endpoint{URL: "https://e.example", OAuthToken: testOAuthToken}, nil
-	}}
-	var logs bytes.Buffer
-	h := testHandler(&fakeKeys{}, client, &logs, func(o *Options) { o.Keys, o.Now = keys, clock.now })
-	ev := eventFile(t, "httpapi-add-customer-card.json")
-	tests := []struct {
-		name                   string
-		took                   time.Duration
-		stale                  bool
-		secretsMS, discoveryMS float64
-	}{
-		{"cold: key and discovery", 120 * time.Millisecond, false, 120, 80},
-		{"warm, stale key", 0, true, 0, 0},
-	}
-	for _, tt := range tests {
-		keys.took, keys.stale = tt.took, tt.stale
-		before := logs.Len()
-		invoke(t, h, ev)
-		rec := invocationLine(t, logs.String()[before:])
-		if rec["secrets_ms"] != tt.secretsMS || rec["discovery_ms"] != tt.discoveryMS || rec["stale_credentials"] != tt.stale {
-			t.Errorf("%s: got secrets_ms %v discovery_ms %v stale_credentials %v, want %v %v %v", tt.name,
-				rec["secrets_ms"], rec["discovery_ms"], rec["stale_credentials"], tt.secretsMS, tt.discoveryMS, tt.stale)
-		}
-	}
 }
 
 func TestRefreshDuringDiscoveryBackoffIsAnError(t *testing.T) {
