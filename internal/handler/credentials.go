@@ -81,8 +81,12 @@ func (c *credentials) get(ctx context.Context, u *credUsage) (aim.Credentials, e
 	if now.Before(c.retryAt) {
 		return c.fallback(now, u)
 	}
+	late := ctx.Err() != nil // out of time before asking: not AIM's failure
 	ep, key, err := c.discover(ctx, key, true, u)
 	if err != nil {
+		if late {
+			return aim.Credentials{}, err
+		}
 		if c.failed(ctx, err) {
 			u.stale = true
 			return c.cached, nil
@@ -111,9 +115,12 @@ func (c *credentials) refresh(ctx context.Context, u *credUsage) (creds aim.Cred
 	if now := c.opts.Now(); now.Before(c.retryAt) {
 		return aim.Credentials{}, false, c.backoffErr(now)
 	}
+	late := ctx.Err() != nil
 	ep, key, err := c.discover(ctx, key, false, u)
 	if err != nil {
-		c.failed(ctx, err)
+		if !late {
+			c.failed(ctx, err)
+		}
 		return aim.Credentials{}, false, err
 	}
 	return c.store(key, ep), true, nil

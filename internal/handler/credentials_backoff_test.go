@@ -220,3 +220,17 @@ func invocationLine(t *testing.T, logs string) map[string]any {
 	t.Fatalf("no invocation line in %s", logs)
 	return nil
 }
+
+func TestRequestOutOfTimeStartsNoDiscoveryBackoff(t *testing.T) {
+	client := &fakeAIM{}
+	c := newCredentials(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client, CacheTTL: time.Minute, Now: time.Now, Logger: slog.New(slog.DiscardHandler)})
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var u credUsage
+	if _, err := c.get(done, &u); err == nil {
+		t.Fatalf("got no error for a request out of time, want one")
+	}
+	if _, err := c.get(context.Background(), &u); err != nil || client.endpointCalls != 2 {
+		t.Errorf("got %v after %d GetEndPoint calls, want discovery tried again at once", err, client.endpointCalls)
+	}
+}

@@ -10,8 +10,15 @@ import (
 // fetch reads the key from Secrets Manager and records the outcome: a new
 // key with a jittered TTL, or the failure and when to try again (after
 // MinRefreshInterval while an older key can be served, after the short
-// jittered FailureBackoff otherwise). c.mu must be held.
+// jittered FailureBackoff otherwise). A deadline that passes during the
+// call counts as a failure (Secrets Manager too slow); one already passed
+// does not. c.mu must be held.
 func (c *Cache) fetch(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		// The caller ran out of time before asking: Secrets Manager did
+		// not fail, so nothing is recorded and no back-off starts.
+		return &Error{SecretID: c.opts.SecretID, Reason: classify(err), Err: err}
+	}
 	key, err := c.get(ctx)
 	now := c.opts.Now()
 	if err == nil {

@@ -200,3 +200,22 @@ func TestStaleMax(t *testing.T) {
 		t.Errorf("log contains the key: %s", logs)
 	}
 }
+
+func TestCallerOutOfTimeStartsNoBackoff(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1"}
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now})
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := c.APIKey(done); err == nil || sm.calls != 0 {
+		t.Fatalf("got %v after %d calls, want an error and no call", err, sm.calls)
+	}
+	wantKey(t, c, sm, "key-1", 1) // no back-off started
+	clock.Advance(time.Minute)
+	if _, _, err := c.Refresh(done); err == nil || sm.calls != 1 {
+		t.Fatalf("Refresh: got %v after %d calls, want an error and no call", err, sm.calls)
+	}
+	if _, refreshed, err := c.Refresh(context.Background()); !refreshed || err != nil || sm.calls != 2 {
+		t.Errorf("got (%v, %v) after %d calls, want a forced fetch: the rate limit was not used up", refreshed, err, sm.calls)
+	}
+}

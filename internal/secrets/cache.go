@@ -143,6 +143,9 @@ func (c *Cache) Refresh(ctx context.Context) (key string, refreshed bool, err er
 	if c.key != "" && now.Sub(c.forcedAt) < c.opts.MinRefreshInterval {
 		return c.key, false, nil
 	}
+	if err := ctx.Err(); err != nil { // a request out of time does not use up the rate limit
+		return "", false, &Error{SecretID: c.opts.SecretID, Reason: classify(err), Err: err}
+	}
 	c.forcedAt = now
 	if err := c.fetch(ctx); err != nil {
 		return "", false, err
