@@ -84,17 +84,21 @@ serve: tools ## Run the function behind a local API on :PORT and the example sto
 sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (API_KEY=<the secret's value>).
 	go run ./internal/dev/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
 
+# samconfig.toml environment `make deploy` uses: default (a development stack) or prod.
+SAM_ENV ?= default
+
 .PHONY: deploy
-deploy: validate ## sam build && sam deploy (settings in samconfig.toml).
+deploy: validate ## Check the template's wiring, then sam build && sam deploy (SAM_ENV=default|prod, see samconfig.toml).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
-	sam build
-	sam deploy
+	CI=true go test -count=1 ./internal/dev/samtemplate
+	sam build --config-env $(SAM_ENV)
+	sam deploy --config-env $(SAM_ENV)
 
 .PHONY: clean
 clean: ## Remove build output and test leftovers.
 	rm -rf .aws-sam
 	rm -f coverage.out coverage.html *.coverprofile *.test
-# --- make bench (issue 5) -----------------------------------------------------
+# --- make bench -------------------------------------------------------------
 # Run on an otherwise idle machine: other work shows in every figure (the report
 # prints the load average at start). Needs moto_server on PATH (see `make tools`).
 BENCH_FLAGS ?=
@@ -105,7 +109,7 @@ bench: ## Measure the function against a hello-world Lambda; rewrite README's Pe
 	go run ./internal/dev/cmd/bench -readme README.md $(BENCH_FLAGS)
 	go test -run '^$$' -bench . -benchmem ./internal/apigw/... ./internal/handler/...
 
-# --- Faults, fuzzing, vulnerabilities and soak (issue 4) ---------------------
+# --- Fuzzing, vulnerabilities and soak ---------------------------------------
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 10m

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -10,42 +11,40 @@ import (
 
 // config is the function's configuration, read once from the environment.
 type config struct {
-	SecretID         string
-	SecretField      string
-	AppID            string
-	ServiceURL       string
-	EndpointURL      string
-	Timeout          time.Duration
-	CacheTTL         time.Duration
-	TokenCookie      string
-	AllowedOrigins   []string
-	ErrorRedirectURL *url.URL
-	AllowedHosts     []string
-	EndpointHosts    []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
-	StaleMax         time.Duration // STALE_MAX
-	FailureBackoff   time.Duration // FAILURE_BACKOFF
+	SecretID             string
+	SecretField          string
+	AppID                string
+	ServiceURL           string
+	EndpointURL          string
+	AIMTimeout           time.Duration // bound on each AIM call, and on fetching credentials
+	CacheTTL             time.Duration
+	TokenCookie          string
+	AllowedOrigins       []string
+	ErrorRedirectURL     *url.URL      // parsed once; answers append error=<code> to it
+	RedirectAllowedHosts []string      // exact hosts AccountManagementUrl may redirect to
+	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
+	StaleMax             time.Duration // STALE_MAX
+	FailureBackoff       time.Duration // FAILURE_BACKOFF
 }
 
 // parseConfig reads every variable and reports all problems together.
 func parseConfig(getenv func(string) string) (config, error) {
 	p := &parser{getenv: getenv}
 	c := config{
-		SecretID:       p.required("AIM_API_KEY_SECRET_ID"),
-		SecretField:    getenv("AIM_API_KEY_SECRET_FIELD"),
-		AppID:          p.required("AIM_APP_ID"),
-		ServiceURL:     p.url("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30", false),
-		EndpointURL:    p.url("AIM_ENDPOINT_URL", "", false),
-		Timeout:        p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
-		CacheTTL:       p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
-		TokenCookie:    p.cookieName("TOKEN_COOKIE"),
-		AllowedOrigins: p.origins("ALLOWED_ORIGINS"),
-		AllowedHosts:   p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
-		EndpointHosts:  p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
-		StaleMax:       p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
-		FailureBackoff: p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
-	}
-	if raw := p.url("ERROR_REDIRECT_URL", "", true); raw != "" {
-		c.ErrorRedirectURL, _ = url.Parse(raw)
+		SecretID:             p.required("AIM_API_KEY_SECRET_ID"),
+		SecretField:          getenv("AIM_API_KEY_SECRET_FIELD"),
+		AppID:                p.required("AIM_APP_ID"),
+		ServiceURL:           p.apiBase("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30"),
+		EndpointURL:          p.apiBase("AIM_ENDPOINT_URL", ""),
+		AIMTimeout:           p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
+		CacheTTL:             p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
+		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
+		AllowedOrigins:       p.origins("ALLOWED_ORIGINS"),
+		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
+		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
+		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
+		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
+		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 	}
 	return c, errors.Join(p.problems...)
 }
@@ -67,26 +66,42 @@ func (p *parser) required(name string) string {
 	return v
 }
 
-// url reads an absolute http(s) URL; a query is allowed only where the
-// URL is a page (the error redirect), not an API base.
-func (p *parser) url(name, def string, page bool) string {
-	v := strings.TrimSpace(p.getenv(name))
-	if v == "" {
-		return def
-	}
+// absolute parses an absolute http(s) URL without user-info; nil when v
+// is not one.
+func (p *parser) absolute(name, v string) *url.URL {
 	u, err := url.Parse(v)
 	switch {
 	case err != nil, u.Host == "", u.Scheme != "https" && u.Scheme != "http":
 		p.fail(name, "want an absolute http(s) URL")
+		return nil
 	case u.User != nil:
 		p.fail(name, "must not carry user-info")
-	case !page && (u.RawQuery != "" || u.Fragment != ""):
+		return nil
+	}
+	return u
+}
+
+// apiBase reads the base URL of an API: no query or fragment, no
+// trailing slash.
+func (p *parser) apiBase(name, def string) string {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return def
+	}
+	if u := p.absolute(name, v); u != nil && (u.RawQuery != "" || u.Fragment != "") {
 		p.fail(name, "must not carry a query or fragment")
 	}
-	if page {
-		return v
-	}
 	return strings.TrimRight(v, "/")
+}
+
+// page reads the URL of a web page, query and fragment allowed; nil when
+// unset or invalid.
+func (p *parser) page(name string) *url.URL {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return nil
+	}
+	return p.absolute(name, v)
 }
 
 func (p *parser) duration(name string, def, max time.Duration) time.Duration {
@@ -102,9 +117,10 @@ func (p *parser) duration(name string, def, max time.Duration) time.Duration {
 	return d
 }
 
+// cookieName reads a cookie name; "" is none.
 func (p *parser) cookieName(name string) string {
 	v := strings.TrimSpace(p.getenv(name))
-	if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("()<>@,;:\\\"/[]?={}", r) }) {
+	if v != "" && (&http.Cookie{Name: v, Value: "x"}).Valid() != nil {
 		p.fail(name, "not a valid cookie name")
 	}
 	return v

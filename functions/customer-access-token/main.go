@@ -17,11 +17,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
-// prefetchBudget bounds the credential fetch at init; see DESIGN.md.
+// prefetchBudget bounds the credential fetch at init; see the README's
+// Credentials over time section.
 const prefetchBudget = 2 * time.Second
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := newLogger(os.Getenv, os.Stdout)
 	cfg, err := parseConfig(os.Getenv)
 	if err != nil {
 		log.Error("invalid configuration", "problems", strings.Split(err.Error(), "\n"))
@@ -47,7 +48,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		EndpointURL:   cfg.EndpointURL,
 		EndpointHosts: cfg.EndpointHosts,
 		AppID:         cfg.AppID,
-		Timeout:       cfg.Timeout,
+		Timeout:       cfg.AIMTimeout,
 	})
 	if err != nil {
 		return nil, err
@@ -57,16 +58,16 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		StaleMax: cfg.StaleMax, FailureBackoff: cfg.FailureBackoff,
 	})
 	return handler.New(handler.Options{
-		Keys:             keys,
-		AIM:              client,
-		CacheTTL:         cfg.CacheTTL,
-		StaleMax:         cfg.StaleMax,
-		FailureBackoff:   cfg.FailureBackoff,
-		CredentialBudget: cfg.Timeout,
-		TokenCookie:      cfg.TokenCookie,
-		AllowedOrigins:   cfg.AllowedOrigins,
-		ErrorRedirectURL: cfg.ErrorRedirectURL,
-		AllowedHosts:     cfg.AllowedHosts,
-		Logger:           log,
+		Keys:                 keys,
+		AIM:                  client,
+		CacheTTL:             cfg.CacheTTL,
+		StaleMax:             cfg.StaleMax,
+		FailureBackoff:       cfg.FailureBackoff,
+		CredentialBudget:     cfg.AIMTimeout,
+		TokenCookie:          cfg.TokenCookie,
+		AllowedOrigins:       cfg.AllowedOrigins,
+		ErrorRedirectURL:     cfg.ErrorRedirectURL,
+		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
+		Logger:               log,
 	}), nil
 }

@@ -85,3 +85,8 @@ func statusFailed(s Status) bool {
 	}
 	return false
 }
+
+// Failed reports whether s reports an error, by the rule the client applies
+// to every AIM answer (statusFailed). It lets another AIM caller, such as
+// the example storefront, read a Status the same way.
+func (s Status) Failed() bool { return statusFailed(s) }

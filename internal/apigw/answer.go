@@ -5,110 +5,151 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
-// Answer is the function's HTTP answer before it is put in a payload format.
-type Answer struct {
-	Status int
-	Header http.Header
-	Body   string
+// Response is the answer to one request, built once by Answer.
+type Response struct {
+	// Payload is what the Lambda handler returns: an
+	// events.APIGatewayV2HTTPResponse for payload 2.0, an
+	// events.APIGatewayProxyResponse otherwise.
+	Payload any
+	Status  int
+	Outcome string // redirect, json, preflight or error
+	Code    Code   // the problem's code; "" when there is none
 }
 
-func newAnswer(status int) Answer {
-	return Answer{Status: status, Header: http.Header{}}
+// Answer builds the answer to req from res, once: the body and headers for
+// the result (choosing the error page for redirect-mode errors), the
+// security and CORS headers every answer carries, and the encoding in the
+// request's payload format.
+func (m *Mapper) Answer(req Request, res Result) Response {
+	a := m.answer(req, res)
+	return Response{Payload: req.Format.encode(a), Status: a.status, Outcome: a.outcome, Code: a.code}
 }
 
-// Redirect sends the browser to target with 302 Found and an empty body.
-func Redirect(target string) Answer {
-	a := newAnswer(http.StatusFound)
-	a.Header.Set("Location", target)
+// answer is the function's HTTP answer before it is put in a payload format.
+type answer struct {
+	status  int
+	header  http.Header
+	body    string
+	outcome string
+	code    Code
+}
+
+func (m *Mapper) answer(req Request, res Result) answer {
+	var a answer
+	switch {
+	case res.kind == resultPreflight:
+		a = preflight()
+	case res.kind == resultAccess && req.WantsJSON:
+		a = accessJSON(res.token, res.accountManagementURL)
+	case res.kind == resultAccess:
+		a = redirect(res.accountManagementURL)
+	default:
+		a = m.problem(req, res.problem)
+	}
+	finish(&a, req.Origin)
 	return a
 }
 
-// accessJSON is the JSON answer for storefront scripts.
-type accessJSON struct {
+// problem answers p as problem+json or, for a browser (a redirect-mode
+// request in a known format) with an error page configured, as a redirect
+// to it. Method and origin refusals are never redirected: they are not a
+// customer's navigation.
+func (m *Mapper) problem(req Request, p Problem) answer {
+	body := p.body()
+	toPage := m.errorPage != "" && !req.WantsJSON && req.Format != FormatUnknown &&
+		body.Code != CodeMethodNotAllowed && body.Code != CodeOriginNotAllowed
+	a := problemAnswer(body)
+	if toPage {
+		a = redirect(m.errorPage + string(body.Code) + m.errorFragment)
+	}
+	a.outcome, a.code = outcomeError, body.Code
+	if p.RetryAfter != "" {
+		a.header.Set("Retry-After", p.RetryAfter)
+	}
+	return a
+}
+
+func newAnswer(status int, outcome string) answer {
+	return answer{status: status, header: http.Header{}, outcome: outcome}
+}
+
+// redirect sends the browser to target with 302 Found and an empty body.
+func redirect(target string) answer {
+	a := newAnswer(http.StatusFound, outcomeRedirect)
+	a.header.Set("Location", target)
+	return a
+}
+
+// accessBody is the JSON answer for storefront scripts.
+type accessBody struct {
 	Token                string `json:"Token"`
 	AccountManagementURL string `json:"AccountManagementUrl"`
 }
 
-// JSON answers 200 with the access token and the card-management URL.
-func JSON(token, accountManagementURL string) Answer {
-	a := newAnswer(http.StatusOK)
-	a.Header.Set("Content-Type", "application/json")
-	b, _ := json.Marshal(accessJSON{Token: token, AccountManagementURL: accountManagementURL})
-	a.Body = string(b)
+// accessJSON answers 200 with the access token and the card-management URL.
+func accessJSON(token, accountManagementURL string) answer {
+	a := newAnswer(http.StatusOK, outcomeJSON)
+	a.header.Set("Content-Type", "application/json")
+	b, _ := json.Marshal(accessBody{Token: token, AccountManagementURL: accountManagementURL})
+	a.body = string(b)
 	return a
 }
 
-// ProblemAnswer answers with an RFC 9457 application/problem+json body.
-func ProblemAnswer(p Problem) Answer {
-	body := p.body()
-	a := newAnswer(body.Status)
-	a.Header.Set("Content-Type", "application/problem+json")
+// problemAnswer answers with an RFC 9457 application/problem+json body.
+func problemAnswer(body problemBody) answer {
+	a := newAnswer(body.Status, outcomeError)
+	a.header.Set("Content-Type", "application/problem+json")
 	if body.Code == CodeMethodNotAllowed {
-		a.Header.Set("Allow", "GET, OPTIONS")
-	}
-	if p.RetryAfter != "" {
-		a.Header.Set("Retry-After", p.RetryAfter)
+		a.header.Set("Allow", "GET, OPTIONS")
 	}
 	b, _ := json.Marshal(body)
-	a.Body = string(b)
+	a.body = string(b)
 	return a
 }
 
-// ErrorRedirect sends the browser to the store's error page with
-// error=<code> added to its query.
-func ErrorRedirect(page *url.URL, p Problem) Answer {
+// errorPagePrefix splits the error page's URL around where error=<code>
+// goes: after its own query, kept exactly as configured, and before its
+// fragment.
+func errorPagePrefix(page *url.URL) (prefix, fragment string) {
 	u := *page
-	q := u.Query()
-	q.Set("error", string(p.body().Code))
-	u.RawQuery = q.Encode()
-	a := Redirect(u.String())
-	if p.RetryAfter != "" {
-		a.Header.Set("Retry-After", p.RetryAfter)
+	if u.Fragment != "" {
+		fragment = "#" + u.EscapedFragment()
 	}
-	return a
+	u.Fragment, u.RawFragment, u.ForceQuery = "", "", false
+	sep := "?"
+	if u.RawQuery != "" {
+		sep = "&"
+		if strings.HasSuffix(u.RawQuery, "&") {
+			sep = ""
+		}
+	}
+	return u.String() + sep + "error=", fragment
 }
 
 // PreflightMaxAge is how long browsers may cache a preflight answer, in seconds.
 const PreflightMaxAge = 600
 
-// Preflight answers a CORS preflight from an allowed origin.
-func Preflight() Answer {
-	a := newAnswer(http.StatusNoContent)
-	a.Header.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
-	a.Header.Set("Access-Control-Allow-Headers", "Token, Authorization, DeviceId")
-	a.Header.Set("Access-Control-Max-Age", strconv.Itoa(PreflightMaxAge))
+// preflight answers a CORS preflight from an allowed origin.
+func preflight() answer {
+	a := newAnswer(http.StatusNoContent, outcomePreflight)
+	a.header.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
+	a.header.Set("Access-Control-Allow-Headers", "Token, Authorization, DeviceId")
+	a.header.Set("Access-Control-Max-Age", strconv.Itoa(PreflightMaxAge))
 	return a
 }
 
-// Finish adds the headers every answer carries, and the CORS headers when
+// finish adds the headers every answer carries, and the CORS headers when
 // the request came from an allowed origin.
-func Finish(a Answer, ev Event, allowedOrigins []string) Answer {
-	if a.Header == nil {
-		a.Header = http.Header{}
+func finish(a *answer, origin string) {
+	a.header.Set("Cache-Control", "no-store")
+	a.header.Set("Referrer-Policy", "no-referrer")
+	a.header.Set("X-Content-Type-Options", "nosniff")
+	a.header.Add("Vary", "Origin")
+	if origin != "" {
+		a.header.Set("Access-Control-Allow-Origin", origin)
+		a.header.Set("Access-Control-Allow-Credentials", "true")
 	}
-	a.Header.Set("Cache-Control", "no-store")
-	a.Header.Set("Referrer-Policy", "no-referrer")
-	a.Header.Set("X-Content-Type-Options", "nosniff")
-	a.Header.Add("Vary", "Origin")
-	if origin, ok := AllowedOrigin(ev, allowedOrigins); ok {
-		a.Header.Set("Access-Control-Allow-Origin", origin)
-		a.Header.Set("Access-Control-Allow-Credentials", "true")
-	}
-	return a
-}
-
-// AllowedOrigin returns the request's Origin when it is one of allowed.
-func AllowedOrigin(ev Event, allowed []string) (string, bool) {
-	origin, n := ev.Header("Origin")
-	if n != 1 || origin == "" {
-		return "", false
-	}
-	for _, o := range allowed {
-		if o == origin {
-			return origin, true
-		}
-	}
-	return "", false
 }

@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"testing"
@@ -9,28 +10,41 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestEncodeFormats(t *testing.T) {
-	a := Finish(Redirect("https://aim.example/manage?at=x"), Event{Headers: map[string][]string{"origin": {"https://shop.example.com"}}}, []string{"https://shop.example.com"})
-	a.Header.Add("Set-Cookie", "a=1")
-	a.Header.Add("Set-Cookie", "b=2")
+const shop = "https://shop.example.com"
 
-	v2 := FormatHTTP.Encode(a).(events.APIGatewayV2HTTPResponse)
+// v2Payload builds an HTTP API (2.0) event.
+func v2Payload(method string, headers map[string]string) []byte {
+	ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: "/customer-access-token", Headers: headers}
+	ev.RequestContext.HTTP.Method = method
+	ev.RequestContext.RequestID = "answer-test"
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+func TestEncodeFormats(t *testing.T) {
+	t.Parallel()
+	m := NewMapper(Options{AllowedOrigins: []string{shop}})
+	a := m.answer(Request{Format: FormatHTTP, Origin: shop}, Access("x", "https://aim.example/manage?at=x"))
+	a.header.Add("Set-Cookie", "a=1")
+	a.header.Add("Set-Cookie", "b=2")
+
+	v2 := FormatHTTP.encode(a).(events.APIGatewayV2HTTPResponse)
 	if v2.StatusCode != 302 || v2.Headers["Location"] != "https://aim.example/manage?at=x" {
 		t.Errorf("2.0: got %d %q, want 302 and the Location", v2.StatusCode, v2.Headers["Location"])
 	}
 	if diff := cmp.Diff([]string{"a=1", "b=2"}, v2.Cookies); diff != "" {
 		t.Errorf("2.0 cookies (-want +got):\n%s", diff)
 	}
-	if v2.Headers["Access-Control-Allow-Origin"] != "https://shop.example.com" || v2.Headers["Vary"] != "Origin" {
+	if v2.Headers["Access-Control-Allow-Origin"] != shop || v2.Headers["Vary"] != "Origin" {
 		t.Errorf("2.0 CORS: got %v", v2.Headers)
 	}
 
-	v1 := FormatREST.Encode(a).(events.APIGatewayProxyResponse)
+	v1 := FormatREST.encode(a).(events.APIGatewayProxyResponse)
 	if diff := cmp.Diff([]string{"a=1", "b=2"}, v1.MultiValueHeaders["Set-Cookie"]); diff != "" {
 		t.Errorf("1.0 Set-Cookie (-want +got):\n%s", diff)
 	}
 	b, _ := json.Marshal(v1)
-	var fields map[string]any
+	var fields map[string]json.RawMessage
 	_ = json.Unmarshal(b, &fields)
 	if _, ok := fields["cookies"]; ok {
 		t.Errorf("1.0 answer has a cookies field, which REST APIs turn into a 502: %s", b)
@@ -42,46 +56,107 @@ func TestEncodeFormats(t *testing.T) {
 	}
 }
 
-func TestFinishDisallowedOrigin(t *testing.T) {
-	a := Finish(Redirect("https://x"), Event{Headers: map[string][]string{"origin": {"https://evil.example.net"}}}, []string{"https://shop.example.com"})
-	if got := a.Header.Get("Access-Control-Allow-Origin"); got != "" {
+func TestDisallowedOriginGetsNoCORS(t *testing.T) {
+	t.Parallel()
+	m := NewMapper(Options{AllowedOrigins: []string{shop}})
+	req := m.Parse(v2Payload("GET", map[string]string{"origin": "https://evil.example.net", "token": "t"}))
+	if req.Err != nil || req.Origin != "" {
+		t.Fatalf("got origin %q and error %v, want no origin and no error", req.Origin, req.Err)
+	}
+	a := m.answer(req, Access("t", "https://x"))
+	if got := a.header.Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("got Access-Control-Allow-Origin %q, want none", got)
 	}
 }
 
+// problemDoc decodes a problem+json body, refusing any field the function
+// does not send.
+func problemDoc(t *testing.T, body string) problemBody {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+	dec.DisallowUnknownFields()
+	var p problemBody
+	if err := dec.Decode(&p); err != nil {
+		t.Fatalf("problem body %s: %v", body, err)
+	}
+	return p
+}
+
 func TestProblemAnswer(t *testing.T) {
-	a := ProblemAnswer(Problem{Code: CodeAIMRejected, Detail: "That card is not on your account.", AIMErrorCode: "InvalidItemKey"})
-	var got map[string]any
-	if err := json.Unmarshal([]byte(a.Body), &got); err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	m := NewMapper(Options{})
+	a := m.answer(Request{Format: FormatHTTP}, Failure(Problem{Code: CodeAIMRejected, Detail: "That card is not on your account.", AIMErrorCode: "InvalidItemKey"}))
+	want := problemBody{
+		Type: "urn:aim-cards:problem:aim_rejected", Title: "Request refused", Status: 422,
+		Detail: "That card is not on your account.", Code: "aim_rejected", AIMErrorCode: "InvalidItemKey",
 	}
-	want := map[string]any{
-		"type": "urn:aim-cards:problem:aim_rejected", "title": "Request refused", "status": 422.0,
-		"detail": "That card is not on your account.", "code": "aim_rejected", "aimErrorCode": "InvalidItemKey",
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, problemDoc(t, a.body)); diff != "" {
 		t.Errorf("body (-want +got):\n%s", diff)
 	}
-	if a.Status != 422 || a.Header.Get("Content-Type") != "application/problem+json" {
-		t.Errorf("got %d %q, want 422 application/problem+json", a.Status, a.Header.Get("Content-Type"))
+	if a.status != 422 || a.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("got %d %q, want 422 application/problem+json", a.status, a.header.Get("Content-Type"))
 	}
-	if a := ProblemAnswer(Problem{Code: CodeMethodNotAllowed}); a.Header.Get("Allow") != "GET, OPTIONS" {
-		t.Errorf("405: got Allow %q, want GET, OPTIONS", a.Header.Get("Allow"))
+	if a.outcome != outcomeError || a.code != CodeAIMRejected {
+		t.Errorf("got outcome %q code %q, want error aim_rejected", a.outcome, a.code)
+	}
+	if a := m.answer(Request{Format: FormatHTTP}, Failure(Problem{Code: CodeMethodNotAllowed})); a.header.Get("Allow") != "GET, OPTIONS" {
+		t.Errorf("405: got Allow %q, want GET, OPTIONS", a.header.Get("Allow"))
 	}
 }
 
+// TestErrorRedirect checks redirect-mode errors go to the error page with
+// error=<code> appended to its own query, kept as configured, and that JSON
+// callers, unreadable events and method or origin refusals get the problem.
 func TestErrorRedirect(t *testing.T) {
-	page, _ := url.Parse("https://shop.example.com/cards-error?lang=en")
-	a := ErrorRedirect(page, Problem{Code: CodeSessionExpired})
-	if got, want := a.Header.Get("Location"), "https://shop.example.com/cards-error?error=session_expired&lang=en"; got != want || a.Status != 302 {
-		t.Errorf("got %d %q, want 302 %q", a.Status, got, want)
+	t.Parallel()
+	tests := []struct {
+		page string
+		req  Request
+		code Code
+		want string // Location; "" for a problem answer
+	}{
+		{page: "https://shop.example.com/cards-error?lang=en", req: Request{Format: FormatHTTP}, code: CodeSessionExpired,
+			want: "https://shop.example.com/cards-error?lang=en&error=session_expired"},
+		{page: "https://shop.example.com/cards/error", req: Request{Format: FormatREST}, code: CodeMissingToken,
+			want: "https://shop.example.com/cards/error?error=missing_token"},
+		{page: "https://shop.example.com/e?b=2&a=x%20y&", req: Request{Format: FormatHTTP}, code: CodeUnavailable,
+			want: "https://shop.example.com/e?b=2&a=x%20y&error=unavailable"},
+		{page: "https://shop.example.com/account#cards", req: Request{Format: FormatHTTP}, code: CodeAIMRejected,
+			want: "https://shop.example.com/account?error=aim_rejected#cards"},
+		{page: "https://shop.example.com/e", req: Request{Format: FormatHTTP, WantsJSON: true}, code: CodeMissingToken},
+		{page: "https://shop.example.com/e", req: Request{}, code: CodeInvalidRequest},
+		{page: "https://shop.example.com/e", req: Request{Format: FormatHTTP}, code: CodeMethodNotAllowed},
+		{page: "https://shop.example.com/e", req: Request{Format: FormatHTTP}, code: CodeOriginNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page+" "+string(tt.code), func(t *testing.T) {
+			t.Parallel()
+			page, err := url.Parse(tt.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := NewMapper(Options{ErrorRedirectURL: page}).answer(tt.req, Failure(Problem{Code: tt.code, RetryAfter: "3"}))
+			if a.outcome != outcomeError || a.code != tt.code || a.header.Get("Retry-After") != "3" {
+				t.Errorf("got outcome %q code %q Retry-After %q, want error %s 3", a.outcome, a.code, a.header.Get("Retry-After"), tt.code)
+			}
+			if tt.want == "" {
+				if a.status != tt.code.Status() || a.header.Get("Location") != "" {
+					t.Errorf("got %d %q, want the %d problem", a.status, a.header.Get("Location"), tt.code.Status())
+				}
+				return
+			}
+			if got := a.header.Get("Location"); got != tt.want || a.status != 302 {
+				t.Errorf("got %d %q, want 302 %q", a.status, got, tt.want)
+			}
+		})
 	}
 }
 
 func TestDecodeNeither(t *testing.T) {
+	t.Parallel()
 	for _, payload := range []string{``, `null`, `[]`, `{}`, `{"version":"3.0"}`, `not json`, `{"version":"2.0","headers":7}`} {
-		if _, err := Decode([]byte(payload)); err == nil {
-			t.Errorf("Decode(%q): got nil error, want one", payload)
+		if _, err := decode([]byte(payload)); err == nil {
+			t.Errorf("decode(%q): got nil error, want one", payload)
 		}
 	}
 }

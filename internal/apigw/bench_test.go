@@ -6,34 +6,28 @@ import (
 	"testing"
 )
 
-// BenchmarkRequestMapping measures decoding a real HTTP API event and
-// parsing the customer's request from it.
+// BenchmarkRequestMapping measures parsing a real HTTP API event into the
+// request: decoding, the origin, content negotiation and the AIM call.
 func BenchmarkRequestMapping(b *testing.B) {
 	payload, err := os.ReadFile(filepath.Join("..", "..", "events", "httpapi-update-card.json"))
 	if err != nil {
 		b.Fatal(err)
 	}
+	m := NewMapper(Options{TokenCookie: "aim_token", AllowedOrigins: []string{shop}})
 	b.ReportAllocs()
 	for b.Loop() {
-		ev, err := Decode(payload)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := ParseCall(ev, Options{TokenCookie: "aim_token"}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := WantsJSON(ev); err != nil {
-			b.Fatal(err)
+		if req := m.Parse(payload); req.Err != nil {
+			b.Fatal(req.Err)
 		}
 	}
 }
 
 // BenchmarkAnswerBuilding measures building and encoding a redirect answer.
 func BenchmarkAnswerBuilding(b *testing.B) {
-	ev := Event{Format: FormatHTTP, Headers: map[string][]string{"origin": {"https://shop.example.com"}}}
-	allowed := []string{"https://shop.example.com"}
+	m := NewMapper(Options{AllowedOrigins: []string{shop}})
+	req := Request{Format: FormatHTTP, Origin: shop}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = FormatHTTP.Encode(Finish(Redirect("https://10846.active-e.net:7890/AccountManagement?at=abc"), ev, allowed))
+		_ = m.Answer(req, Access("abc", "https://10846.active-e.net:7890/AccountManagement?at=abc"))
 	}
 }

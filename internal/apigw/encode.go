@@ -6,15 +6,15 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// Encode puts the answer in the payload format the request came in. A 1.0
+// encode puts the answer in the payload format the request came in. A 1.0
 // answer has only the fields REST APIs accept (an unknown one such as
 // cookies turns into a 502); a 2.0 answer comma-joins repeated headers and
 // carries Set-Cookie values in cookies, since HTTP APIs ignore
 // multiValueHeaders.
-func (f Format) Encode(a Answer) any {
+func (f Format) encode(a answer) any {
 	if f == FormatHTTP {
-		out := events.APIGatewayV2HTTPResponse{StatusCode: a.Status, Body: a.Body, Headers: map[string]string{}}
-		for k, v := range a.Header {
+		out := events.APIGatewayV2HTTPResponse{StatusCode: a.status, Body: a.body, Headers: map[string]string{}}
+		for k, v := range a.header {
 			if k == "Set-Cookie" {
 				out.Cookies = append(out.Cookies, v...)
 				continue
@@ -23,8 +23,8 @@ func (f Format) Encode(a Answer) any {
 		}
 		return out
 	}
-	out := events.APIGatewayProxyResponse{StatusCode: a.Status, Body: a.Body, Headers: map[string]string{}}
-	for k, v := range a.Header {
+	out := events.APIGatewayProxyResponse{StatusCode: a.status, Body: a.body, Headers: map[string]string{}}
+	for k, v := range a.header {
 		if len(v) == 1 {
 			out.Headers[k] = v[0]
 			continue

@@ -1,6 +1,8 @@
 // Package apigw maps API Gateway proxy events (REST API payload 1.0 and HTTP API
 // payload 2.0, also used by Lambda function URLs) onto the function's request,
-// and the function's answers back onto the matching response. It does no I/O.
+// and the function's answers back onto the matching response: Mapper.Parse
+// reads an event once into a Request, and Mapper.Answer builds the Response
+// to it once from a Result. It does no I/O.
 package apigw
 
 import (
@@ -33,13 +35,13 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// Event is an API Gateway request, normalised across both payload formats.
-type Event struct {
+// event is an API Gateway request, normalised across both payload formats.
+type event struct {
 	Format     Format
 	Method     string              // upper-case
 	Headers    map[string][]string // keys lower-case
 	Query      url.Values          // keys as sent; look them up with Param
-	Cookies    []string            // "name=value" pairs
+	Cookies    []string            // HTTP API cookies; none: the Cookie headers are read
 	Authorizer bool                // API Gateway ran an authorizer for the request
 	RequestID  string              // API Gateway's request id
 }
@@ -68,12 +70,12 @@ type payload struct {
 	} `json:"requestContext"`
 }
 
-// Decode parses an API Gateway proxy event of either payload format. A
+// decode parses an API Gateway proxy event of either payload format. A
 // *RequestError comes with the event's format set, to answer in.
-func Decode(b []byte) (Event, error) {
+func decode(b []byte) (event, error) {
 	var p payload
 	if err := json.Unmarshal(b, &p); err != nil {
-		return Event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+		return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
 	}
 	switch {
 	case p.Version == "2.0":
@@ -81,13 +83,13 @@ func Decode(b []byte) (Event, error) {
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):
 		return fromV1(p), nil
 	}
-	return Event{}, ErrUnknownFormat
+	return event{}, ErrUnknownFormat
 }
 
 // fromV1 normalises a REST API event. The multi-value maps carry every
 // repeated header and parameter; the single-value maps only the last one.
-func fromV1(p payload) Event {
-	ev := Event{
+func fromV1(p payload) event {
+	ev := event{
 		Format:     FormatREST,
 		Method:     strings.ToUpper(p.HTTPMethod),
 		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
@@ -98,23 +100,22 @@ func fromV1(p payload) Event {
 	if len(ev.Query) == 0 {
 		ev.Query = single(p.QueryStringParameters)
 	}
-	ev.Cookies = headerCookies(ev.Headers)
 	return ev
 }
 
 // fromV2 normalises an HTTP API event. Its queryStringParameters comma-join
 // repeated parameters, so the raw query string is the one read.
-func fromV2(p payload) (Event, error) {
+func fromV2(p payload) (event, error) {
 	query := single(p.QueryStringParameters)
 	if p.RawQueryString != "" {
 		var err error
 		query, err = url.ParseQuery(p.RawQueryString)
 		if err != nil {
 			// The event is known to be 2.0, so the error is answered in it.
-			return Event{Format: FormatHTTP}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
+			return event{Format: FormatHTTP}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
 		}
 	}
-	ev := Event{
+	ev := event{
 		Format:     FormatHTTP,
 		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
 		Headers:    lowerKeys(nil, p.Headers),
@@ -123,9 +124,6 @@ func fromV2(p payload) (Event, error) {
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
 	}
-	if len(ev.Cookies) == 0 {
-		ev.Cookies = headerCookies(ev.Headers)
-	}
 	return ev, nil
 }
 
@@ -133,14 +131,6 @@ func fromV2(p payload) (Event, error) {
 func hasAuthorizer(raw json.RawMessage) bool {
 	s := strings.TrimSpace(string(raw))
 	return s != "" && s != "null" && s != "{}"
-}
-
-func headerCookies(h map[string][]string) []string {
-	var out []string
-	for _, v := range h["cookie"] {
-		out = append(out, strings.Split(v, ";")...)
-	}
-	return out
 }
 
 func lowerKeys(multi map[string][]string, one map[string]string) map[string][]string {
@@ -167,8 +157,9 @@ func single(m map[string]string) url.Values {
 	return out
 }
 
-// Header returns the first value of the named header, and how many values came.
-func (ev Event) Header(name string) (string, int) {
+// Header returns the first value of the named header, and how many values
+// came. A name given in lower case is looked up without a copy.
+func (ev event) Header(name string) (string, int) {
 	v := ev.Headers[strings.ToLower(name)]
 	if len(v) == 0 {
 		return "", 0
@@ -178,7 +169,7 @@ func (ev Event) Header(name string) (string, int) {
 
 // Param returns the values of a query parameter, its name matched
 // case-insensitively as ServiceStack does.
-func (ev Event) Param(name string) []string {
+func (ev event) Param(name string) []string {
 	var out []string
 	for k, v := range ev.Query {
 		if strings.EqualFold(k, name) {
@@ -186,15 +177,4 @@ func (ev Event) Param(name string) []string {
 		}
 	}
 	return out
-}
-
-// Cookie returns the value of the named cookie, if sent.
-func (ev Event) Cookie(name string) (string, bool) {
-	for _, c := range ev.Cookies {
-		k, v, ok := strings.Cut(strings.TrimSpace(c), "=")
-		if ok && k == name {
-			return v, true
-		}
-	}
-	return "", false
 }

@@ -23,6 +23,7 @@ func readEvent(t *testing.T, name string) []byte {
 // TestEventsDecode decodes every file in events/ and checks it is the
 // payload format its name says.
 func TestEventsDecode(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no events found: %v", err)
@@ -33,9 +34,10 @@ func TestEventsDecode(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			ev, err := Decode(readEvent(t, name))
+			t.Parallel()
+			ev, err := decode(readEvent(t, name))
 			if err != nil {
-				t.Fatalf("Decode: %v", err)
+				t.Fatalf("decode: %v", err)
 			}
 			want := FormatREST
 			if strings.HasPrefix(name, "httpapi-") {
@@ -51,8 +53,9 @@ func TestEventsDecode(t *testing.T) {
 	}
 }
 
-// TestParseCallEvents maps the real payloads onto calls or request errors.
-func TestParseCallEvents(t *testing.T) {
+// TestParseEvents parses the real payloads into calls or request errors.
+func TestParseEvents(t *testing.T) {
+	t.Parallel()
 	const tok = "sbx-customer-token-0001"
 	tests := []struct {
 		file      string
@@ -92,34 +95,32 @@ func TestParseCallEvents(t *testing.T) {
 		{file: "rest-missing-token.json", wantParam: "Token", wantCode: CodeMissingToken},
 		{file: "rest-bad-mode.json", wantParam: "Mode", wantCode: CodeInvalidRequest},
 	}
+	m := NewMapper(Options{TokenCookie: "aim_token"})
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			ev, err := Decode(readEvent(t, tt.file))
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
+			t.Parallel()
+			req := m.Parse(readEvent(t, tt.file))
+			if req.Method != "GET" {
+				t.Fatalf("method: got %s, want GET", req.Method)
 			}
-			if ev.Method != "GET" {
-				t.Fatalf("method: got %s, want GET", ev.Method)
-			}
-			call, err := ParseCall(ev, Options{TokenCookie: "aim_token"})
 			if tt.wantParam != "" {
 				var re *RequestError
-				if !errors.As(err, &re) {
-					t.Fatalf("got %v, want a *RequestError naming %s", err, tt.wantParam)
+				if !errors.As(req.Err, &re) {
+					t.Fatalf("got %v, want a *RequestError naming %s", req.Err, tt.wantParam)
 				}
 				if re.Param != tt.wantParam || re.Problem().Code != tt.wantCode {
 					t.Errorf("got param %q code %q, want %q %q", re.Param, re.Problem().Code, tt.wantParam, tt.wantCode)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("ParseCall: %v", err)
+			if req.Err != nil {
+				t.Fatalf("Parse: %v", req.Err)
 			}
-			if diff := cmp.Diff(tt.want, call); diff != "" {
+			if diff := cmp.Diff(tt.want, req.Call); diff != "" {
 				t.Errorf("call (-want +got):\n%s", diff)
 			}
-			if got, _ := WantsJSON(ev); got != tt.wantJSON {
-				t.Errorf("WantsJSON: got %v, want %v", got, tt.wantJSON)
+			if req.WantsJSON != tt.wantJSON {
+				t.Errorf("WantsJSON: got %v, want %v", req.WantsJSON, tt.wantJSON)
 			}
 		})
 	}

@@ -3,22 +3,28 @@ package apigw
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// fuzzOrigins is the allow-list the fuzzed answers are finished with.
+// fuzzOrigins is the allow-list the fuzzed requests are parsed with.
 var fuzzOrigins = []string{"https://shop.example.com"}
 
+// fuzzErrorPage is the error page of the second mapper FuzzMapping answers with.
+const fuzzErrorPage = "https://shop.example.com/cards/error?from=aim"
+
 // FuzzMapping runs arbitrary bytes through everything the function does with
-// an event before and after AIM: Decode, WantsJSON, ParseCall, then the
-// answer for the outcome, finished and encoded in both payload formats. The
-// seed corpus is every event in events/ plus testdata/fuzz/FuzzMapping.
+// an event before and after AIM: Parse, then the answer for every result
+// the request can get, built with and without an error page and encoded in
+// every payload format. The seed corpus is every event in events/ plus
+// testdata/fuzz/FuzzMapping.
 func FuzzMapping(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -31,55 +37,70 @@ func FuzzMapping(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	page, _ := url.Parse(fuzzErrorPage)
+	mappers := []*Mapper{
+		NewMapper(Options{TokenCookie: "aim_token", AllowedOrigins: fuzzOrigins}),
+		NewMapper(Options{TokenCookie: "aim_token", AllowedOrigins: fuzzOrigins, ErrorRedirectURL: page}),
+	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		ev, err := Decode(payload)
-		if err != nil {
-			checkMappingError(t, "Decode", err)
-			checkAnswer(t, ev, ProblemAnswer(Problem{Code: CodeInvalidRequest, Detail: "The request could not be read."}))
-			return
-		}
-		if ev.Format != FormatREST && ev.Format != FormatHTTP {
-			t.Fatalf("Decode: got format %v and no error, want 1.0 or 2.0", ev.Format)
-		}
-		wantJSON, jerr := WantsJSON(ev)
-		if jerr != nil {
-			checkMappingError(t, "WantsJSON", jerr)
-		}
-		call, cerr := ParseCall(ev, Options{TokenCookie: "aim_token"})
-		if cerr != nil {
-			checkMappingError(t, "ParseCall", cerr)
+		req := mappers[0].Parse(payload)
+		checkRequest(t, req)
+		var results []Result
+		switch {
+		case req.Err != nil:
+			p := Problem{Code: CodeInvalidRequest, Detail: "The request could not be read."}
 			var re *RequestError
-			errors.As(cerr, &re)
-			checkAnswer(t, ev, ProblemAnswer(re.Problem()))
-			page, _ := url.Parse("https://shop.example.com/cards/error?from=aim")
-			checkAnswer(t, ev, ErrorRedirect(page, re.Problem()))
-			return
+			if errors.As(req.Err, &re) {
+				p = re.Problem()
+			}
+			results = []Result{Failure(p)}
+		case req.Method == http.MethodOptions:
+			results = []Result{Preflight()}
+		default:
+			checkCall(t, req.Call)
+			results = []Result{Access("access", "https://aim.example.com/AccountManagement?at=x"), Failure(Problem{Code: CodeUpstreamTimeout})}
 		}
-		checkCall(t, call)
-		if wantJSON {
-			checkAnswer(t, ev, JSON("access", "https://aim.example.com/AccountManagement?at=x"))
-		} else {
-			checkAnswer(t, ev, Redirect("https://aim.example.com/AccountManagement?at=x"))
+		for _, m := range mappers {
+			for _, res := range results {
+				checkAnswer(t, m, req, res)
+			}
 		}
-		checkAnswer(t, ev, Preflight())
 	})
 }
 
-// checkMappingError asserts err is one the handler knows how to answer.
-func checkMappingError(t *testing.T, op string, err error) {
+// checkRequest asserts the invariants of a parsed request: a known format
+// unless the payload was unreadable, an allowed origin or none, and an
+// error the handler knows how to answer.
+func checkRequest(t *testing.T, req Request) {
 	t.Helper()
-	var re *RequestError
-	if errors.As(err, &re) {
-		if re.Detail == "" || re.Param == "" {
-			t.Fatalf("%s: got RequestError %+v, want Param and Detail set", op, re)
-		}
-		if p := re.Problem(); p.Code.Status() < 400 || p.Code.Status() > 499 {
-			t.Fatalf("%s: got status %d for %v, want a 4xx", op, p.Code.Status(), err)
+	if req.Origin != "" && !slices.Contains(fuzzOrigins, req.Origin) {
+		t.Fatalf("got origin %q, want an allowed one or none", req.Origin)
+	}
+	if errors.Is(req.Err, ErrUnknownFormat) {
+		if req.Format != FormatUnknown {
+			t.Fatalf("got format %v for an unreadable payload, want unknown", req.Format)
 		}
 		return
 	}
-	if !errors.Is(err, ErrUnknownFormat) {
-		t.Fatalf("%s: got error %T %v, want *RequestError or ErrUnknownFormat", op, err, err)
+	if req.Format != FormatREST && req.Format != FormatHTTP {
+		t.Fatalf("got format %v and error %v, want 1.0 or 2.0", req.Format, req.Err)
+	}
+	if req.Err == nil {
+		if req.Method != http.MethodGet && (req.Method != http.MethodOptions || req.Origin == "") {
+			t.Fatalf("got method %q from origin %q and no error, want GET or an allowed preflight", req.Method, req.Origin)
+		}
+		return
+	}
+	var re *RequestError
+	if !errors.As(req.Err, &re) {
+		t.Fatalf("got error %T %v, want *RequestError or ErrUnknownFormat", req.Err, req.Err)
+	}
+	p := re.Problem()
+	if re.Param == "" || (re.Detail == "" && p.Code != CodeMethodNotAllowed && p.Code != CodeOriginNotAllowed) {
+		t.Fatalf("got RequestError %+v, want Param and Detail set", re)
+	}
+	if p.Code.Status() < 400 || p.Code.Status() > 499 {
+		t.Fatalf("got status %d for %v, want a 4xx", p.Code.Status(), req.Err)
 	}
 }
 
@@ -115,14 +136,15 @@ func checkPrintable(t *testing.T, name, v string, max int) {
 	}
 }
 
-// checkAnswer finishes a, encodes it in both formats and checks what a
-// caller would: it marshals, the security headers are there, CORS names only
-// an allowed origin, and a problem body is well-formed.
-func checkAnswer(t *testing.T, ev Event, a Answer) {
+// checkAnswer builds the answer to req, encodes it in every format and
+// checks what a caller would: it marshals, the security headers are there,
+// CORS names only an allowed origin, an error redirect goes to the error
+// page, and a problem body is well-formed.
+func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 	t.Helper()
-	a = Finish(a, ev, fuzzOrigins)
+	a := m.answer(req, res)
 	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown} {
-		b, err := json.Marshal(f.Encode(a))
+		b, err := json.Marshal(f.encode(a))
 		if err != nil {
 			t.Fatalf("encode %v: %v", f, err)
 		}
@@ -133,21 +155,24 @@ func checkAnswer(t *testing.T, ev Event, a Answer) {
 		if f != FormatHTTP && strings.Contains(string(b), `"cookies"`) {
 			t.Fatalf("got a cookies field in a %v answer, want none (REST APIs answer 502)", f)
 		}
-		if out.StatusCode != a.Status || out.Headers["Cache-Control"] != "no-store" {
-			t.Fatalf("got status %d and Cache-Control %q, want %d and no-store", out.StatusCode, out.Headers["Cache-Control"], a.Status)
+		if out.StatusCode != a.status || out.Headers["Cache-Control"] != "no-store" {
+			t.Fatalf("got status %d and Cache-Control %q, want %d and no-store", out.StatusCode, out.Headers["Cache-Control"], a.status)
 		}
 		if o := out.Headers["Access-Control-Allow-Origin"]; o != "" && o != fuzzOrigins[0] {
 			t.Fatalf("got Access-Control-Allow-Origin %q, want only an allowed origin", o)
 		}
 	}
-	if a.Header.Get("Content-Type") != "application/problem+json" {
+	if a.outcome == outcomeError && a.status == 302 && !strings.HasPrefix(a.header.Get("Location"), fuzzErrorPage+"&error=") {
+		t.Fatalf("got an error redirect to %q, want the error page", a.header.Get("Location"))
+	}
+	if a.header.Get("Content-Type") != "application/problem+json" {
 		return
 	}
 	var p problemBody
-	if err := json.Unmarshal([]byte(a.Body), &p); err != nil {
-		t.Fatalf("problem body %q: %v", a.Body, err)
+	if err := json.Unmarshal([]byte(a.body), &p); err != nil {
+		t.Fatalf("problem body %q: %v", a.body, err)
 	}
-	if p.Status != a.Status || p.Detail == "" || p.Code == "" {
-		t.Fatalf("got problem %+v with status %d, want matching status, a code and a detail", p, a.Status)
+	if p.Status != a.status || p.Detail == "" || p.Code == "" || p.Code != a.code {
+		t.Fatalf("got problem %+v with status %d code %q, want matching status and code, and a detail", p, a.status, a.code)
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// WantsJSON reports whether the caller asked for the JSON answer: with
+// wantsJSON reports whether the caller asked for the JSON answer: with
 // format=json, or with an Accept header that prefers application/json over
 // text/html. Accept */* or no Accept is no preference (a redirect).
-func WantsJSON(ev Event) (bool, error) {
+func wantsJSON(ev event) (bool, error) {
 	format, err := singleParam(ev, "format")
 	if err != nil {
 		return false, err
@@ -20,7 +20,7 @@ func WantsJSON(ev Event) (bool, error) {
 	default:
 		return false, &RequestError{Param: "format", Detail: "format must be json when given."}
 	}
-	accept, _ := ev.Header("Accept")
+	accept, _ := ev.Header("accept")
 	qj, sj := quality(accept, "application", "json")
 	qh, sh := quality(accept, "text", "html")
 	// On equal weight the more specific range wins: "application/json, */*"

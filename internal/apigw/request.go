@@ -17,11 +17,6 @@ var modes = map[string]bool{
 // MaxTokenLength bounds the customer token, in bytes.
 const MaxTokenLength = 4096
 
-// Options are the request rules that come from configuration.
-type Options struct {
-	TokenCookie string // cookie carrying the customer token; "" for none
-}
-
 // Call is a valid request for a customer access token.
 type Call struct {
 	Mode     string // upper-case, or "" to let the customer choose
@@ -31,9 +26,9 @@ type Call struct {
 	DeviceID string
 }
 
-// ParseCall reads the customer's request from a GET event. Failures are
+// parseCall reads the customer's request from a GET event. Failures are
 // *RequestError values that name the parameter.
-func ParseCall(ev Event, opts Options) (Call, error) {
+func parseCall(ev event, tokenCookie string) (Call, error) {
 	var c Call
 	var err error
 	if len(ev.Param("Token")) > 0 {
@@ -53,12 +48,12 @@ func ParseCall(ev Event, opts Options) (Call, error) {
 	if c.DeviceID, err = headerValue(ev, "DeviceId", 256); err != nil {
 		return c, err
 	}
-	c.Token, err = customerToken(ev, opts)
+	c.Token, err = customerToken(ev, tokenCookie)
 	return c, err
 }
 
 // singleParam returns a parameter's one value; repeating it is an error.
-func singleParam(ev Event, name string) (string, error) {
+func singleParam(ev event, name string) (string, error) {
 	v := ev.Param(name)
 	switch len(v) {
 	case 0:
@@ -69,7 +64,7 @@ func singleParam(ev Event, name string) (string, error) {
 	return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s parameter must be given once.", name)}
 }
 
-func parseMode(ev Event) (string, error) {
+func parseMode(ev event) (string, error) {
 	v, err := singleParam(ev, "Mode")
 	if err != nil || v == "" {
 		return "", err
@@ -82,7 +77,7 @@ func parseMode(ev Event) (string, error) {
 	return mode, nil
 }
 
-func parseItemKey(ev Event, mode string) (int64, error) {
+func parseItemKey(ev event, mode string) (int64, error) {
 	key, err := parsePositive(ev, "ItemKey", 64)
 	switch {
 	case err != nil:
@@ -97,7 +92,7 @@ func parseItemKey(ev Event, mode string) (int64, error) {
 
 // parsePositive reads a positive decimal integer of the given bit size,
 // written plainly: no sign, no leading zero, no other notation.
-func parsePositive(ev Event, name string, bits int) (int64, error) {
+func parsePositive(ev event, name string, bits int) (int64, error) {
 	v, err := singleParam(ev, name)
 	if err != nil || v == "" {
 		return 0, err

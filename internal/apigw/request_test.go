@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func httpEvent(rawQuery string, headers map[string][]string) Event {
+func httpEvent(rawQuery string, headers map[string][]string) event {
 	q, _ := url.ParseQuery(rawQuery)
 	if headers == nil {
 		headers = map[string][]string{}
@@ -17,10 +17,11 @@ func httpEvent(rawQuery string, headers map[string][]string) Event {
 	if _, ok := headers["token"]; !ok {
 		headers["token"] = []string{"tok-1"}
 	}
-	return Event{Format: FormatHTTP, Method: "GET", Query: q, Headers: headers}
+	return event{Format: FormatHTTP, Method: "GET", Query: q, Headers: headers}
 }
 
 func TestParseCallQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		query     string
 		want      Call
@@ -55,7 +56,8 @@ func TestParseCallQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			call, err := ParseCall(httpEvent(tt.query, nil), Options{})
+			t.Parallel()
+			call, err := parseCall(httpEvent(tt.query, nil), "")
 			if tt.wantParam != "" {
 				var re *RequestError
 				if !errors.As(err, &re) || re.Param != tt.wantParam {
@@ -77,6 +79,7 @@ func TestParseCallQuery(t *testing.T) {
 }
 
 func TestParseCallToken(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", MaxTokenLength+1)
 	tests := []struct {
 		name       string
@@ -101,12 +104,17 @@ func TestParseCallToken(t *testing.T) {
 		{name: "non-ASCII", headers: map[string][]string{"token": {"tökén"}}, wantCode: CodeInvalidRequest},
 		{name: "repeated", headers: map[string][]string{"token": {"a", "b"}}, wantCode: CodeInvalidRequest},
 		{name: "bad cookie value", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a b"}, wantCode: CodeInvalidRequest},
+		{name: "malformed other cookie", headers: map[string][]string{"token": nil, "cookie": {"junk=a\x00b; aim_token=t3"}}, want: "t3"},
+		{name: "malformed cookie name", headers: map[string][]string{"token": nil}, cookies: []string{"bad name=1", "aim_token=t3"}, want: "t3"},
+		{name: "quoted cookie", headers: map[string][]string{"token": nil}, cookies: []string{`aim_token="t3"`}, want: "t3"},
+		{name: "malformed token cookie", headers: map[string][]string{"token": nil, "cookie": {`a=1; aim_token="t3`}}, wantCode: CodeInvalidRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			ev := httpEvent("", tt.headers)
 			ev.Cookies, ev.Authorizer = tt.cookies, tt.authorizer
-			call, err := ParseCall(ev, Options{TokenCookie: "aim_token"})
+			call, err := parseCall(ev, "aim_token")
 			if tt.wantCode != "" {
 				var re *RequestError
 				if !errors.As(err, &re) || re.Problem().Code != tt.wantCode {
@@ -122,6 +130,7 @@ func TestParseCallToken(t *testing.T) {
 }
 
 func TestWantsJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		query, accept string
 		want          bool
@@ -143,8 +152,9 @@ func TestWantsJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+" "+tt.accept, func(t *testing.T) {
+			t.Parallel()
 			ev := httpEvent(tt.query, map[string][]string{"accept": {tt.accept}})
-			got, err := WantsJSON(ev)
+			got, err := wantsJSON(ev)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("got %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
 			}

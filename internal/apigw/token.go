@@ -8,13 +8,13 @@ import (
 // customerToken finds the customer's AIM login token: header Token, then
 // Authorization: Bearer (unless an API Gateway authorizer owns that header),
 // then the configured cookie.
-func customerToken(ev Event, opts Options) (string, error) {
+func customerToken(ev event, tokenCookie string) (string, error) {
 	tok, err := headerValue(ev, "Token", MaxTokenLength)
 	if tok != "" || err != nil {
 		return tok, err
 	}
 	if !ev.Authorizer {
-		auth, n := ev.Header("Authorization")
+		auth, n := ev.Header("authorization")
 		if n > 1 {
 			return "", &RequestError{Param: "Authorization", Detail: "The Authorization header must be sent once."}
 		}
@@ -23,16 +23,20 @@ func customerToken(ev Event, opts Options) (string, error) {
 			return checkToken("Authorization", strings.TrimSpace(rest), MaxTokenLength)
 		}
 	}
-	if opts.TokenCookie != "" {
-		if v, ok := ev.Cookie(opts.TokenCookie); ok && v != "" {
-			return checkToken("Cookie "+opts.TokenCookie, v, MaxTokenLength)
+	if tokenCookie != "" {
+		v, err := ev.cookie(tokenCookie)
+		if err != nil {
+			return "", &RequestError{Param: "Cookie " + tokenCookie, Detail: fmt.Sprintf("The %s cookie could not be read.", tokenCookie)}
+		}
+		if v != "" {
+			return checkToken("Cookie "+tokenCookie, v, MaxTokenLength)
 		}
 	}
 	return "", &RequestError{Code: CodeMissingToken, Param: "Token", Detail: "Please sign in to manage your cards."}
 }
 
 // headerValue returns a header sent at most once, checked like a token.
-func headerValue(ev Event, name string, max int) (string, error) {
+func headerValue(ev event, name string, max int) (string, error) {
 	v, n := ev.Header(name)
 	if n > 1 {
 		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}

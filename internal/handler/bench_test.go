@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -29,7 +28,7 @@ func BenchmarkHandleWarm(b *testing.B) {
 		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
 	payload := eventFile(b, "httpapi-add-customer-card.json")
-	ctx := context.Background()
+	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := h.Handle(ctx, payload); err != nil {

@@ -42,7 +42,7 @@ func TestDiscoveryFailureBackoffBounds(t *testing.T) {
 			want := func(calls int) {
 				t.Helper()
 				a := invoke(t, h, ev)
-				if a.Status != 502 || problemOf(t, a)["code"] != "upstream_error" || client.endpointCalls != calls {
+				if a.Status != 502 || problemOf(t, a).Code != "upstream_error" || client.endpointCalls != calls {
 					t.Errorf("got %d after %d GetEndPoint calls, want 502 upstream_error after %d", a.Status, client.endpointCalls, calls)
 				}
 			}

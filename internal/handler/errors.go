@@ -34,6 +34,8 @@ func problemFor(err error) apigw.Problem {
 	switch {
 	case errors.As(err, &reqErr):
 		return reqErr.Problem()
+	case errors.Is(err, apigw.ErrUnknownFormat):
+		return apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."}
 	case errors.As(err, &expired):
 		return apigw.Problem{Code: apigw.CodeSessionExpired}
 	case errors.As(err, &unsafe):
@@ -79,17 +81,8 @@ func clean(s string, max int) string {
 	return s
 }
 
-// problem answers err, as problem+json or, in redirect mode with an error
-// page configured, as a redirect to it.
-func (h *Handler) problem(rec *record, ev apigw.Event, wantJSON bool, err error) apigw.Answer {
-	p := problemFor(err)
-	rec.outcome, rec.code, rec.cause = "error", p.Code, err.Error()
-	if !wantJSON && h.opts.ErrorRedirectURL != nil && p.Code != apigw.CodeMethodNotAllowed && p.Code != apigw.CodeOriginNotAllowed {
-		a := apigw.ErrorRedirect(h.opts.ErrorRedirectURL, p)
-		rec.status = a.Status
-		return a
-	}
-	a := apigw.ProblemAnswer(p)
-	rec.status = a.Status
-	return a
+// fail is the result for err: its problem, with err kept as the log's cause.
+func (h *Handler) fail(rec *record, err error) apigw.Result {
+	rec.cause = err.Error()
+	return apigw.Failure(problemFor(err))
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ type answer struct {
 // JSON in, JSON out.
 func invoke(t *testing.T, h *Handler, payload []byte) answer {
 	t.Helper()
-	out, err := h.Handle(context.Background(), payload)
+	out, err := h.Handle(t.Context(), payload)
 	if err != nil {
 		t.Fatalf("Handle returned a Lambda error: %v", err)
 	}
@@ -152,15 +153,28 @@ func eventFile(t testing.TB, name string) []byte {
 	return b
 }
 
-// problemOf decodes a problem+json body.
-func problemOf(t *testing.T, a answer) map[string]any {
+// problem is an application/problem+json body as callers read it.
+type problem struct {
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	Status       int    `json:"status"`
+	Detail       string `json:"detail"`
+	Code         string `json:"code"`
+	AIMErrorCode string `json:"aimErrorCode"`
+}
+
+// problemOf decodes a problem+json body, refusing any field a caller
+// would not know.
+func problemOf(t *testing.T, a answer) problem {
 	t.Helper()
 	if a.Headers["Content-Type"] != "application/problem+json" {
 		t.Fatalf("got Content-Type %q (status %d), want application/problem+json", a.Headers["Content-Type"], a.Status)
 	}
-	var p map[string]any
-	if err := json.Unmarshal([]byte(a.Body), &p); err != nil {
-		t.Fatalf("problem body: %v", err)
+	dec := json.NewDecoder(strings.NewReader(a.Body))
+	dec.DisallowUnknownFields()
+	var p problem
+	if err := dec.Decode(&p); err != nil {
+		t.Fatalf("problem body %s: %v", a.Body, err)
 	}
 	return p
 }

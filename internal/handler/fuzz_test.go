@@ -81,7 +81,7 @@ func FuzzHandle(f *testing.F) {
 			}
 		}
 		if a.Status >= 400 {
-			if p := problemOf(t, a); p["detail"] == "" || p["code"] == "" {
+			if p := problemOf(t, a); p.Detail == "" || p.Code == "" {
 				t.Fatalf("got problem %v, want a code and a detail", p)
 			}
 		}

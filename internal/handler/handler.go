@@ -6,7 +6,6 @@ package handler
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/url"
 	"time"
@@ -31,16 +30,16 @@ type AIM interface {
 
 // Options configures a Handler.
 type Options struct {
-	Keys             KeySource
-	AIM              AIM
-	CacheTTL         time.Duration // lifetime of the discovered endpoint and OAuthToken
-	CredentialBudget time.Duration // bound on fetching credentials in one request
-	TokenCookie      string
-	AllowedOrigins   []string
-	ErrorRedirectURL *url.URL // nil: errors answer problem+json in redirect mode too
-	AllowedHosts     []string // exact hosts allowed in AccountManagementUrl; empty: any
-	Logger           *slog.Logger
-	Now              func() time.Time
+	Keys                 KeySource
+	AIM                  AIM
+	CacheTTL             time.Duration // lifetime of the discovered endpoint and OAuthToken
+	CredentialBudget     time.Duration // bound on fetching credentials in one request
+	TokenCookie          string        // cookie carrying the customer token; "" for none
+	AllowedOrigins       []string      // origins answered with CORS headers and preflights
+	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
+	RedirectAllowedHosts []string      // exact hosts allowed in AccountManagementUrl; empty: any
+	Logger               *slog.Logger
+	Now                  func() time.Time
 
 	// The endpoint cache in an incident (see credentials). CacheTTL is
 	// shortened at random by up to a tenth per discovery.
@@ -55,9 +54,10 @@ const answerMargin = 250 * time.Millisecond
 
 // Handler answers API Gateway events. Build it with New.
 type Handler struct {
-	opts  Options
-	creds *credentials
-	log   *slog.Logger
+	opts   Options
+	mapper *apigw.Mapper
+	creds  *credentials
+	log    *slog.Logger
 }
 
 // New builds a Handler.
@@ -72,7 +72,10 @@ func New(opts Options) *Handler {
 		opts.CredentialBudget = 4 * time.Second
 	}
 	return &Handler{
-		opts:  opts,
+		opts: opts,
+		mapper: apigw.NewMapper(apigw.Options{
+			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
+		}),
 		creds: newCredentials(opts),
 		log:   opts.Logger,
 	}
@@ -93,43 +96,43 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
 
-// Handle is the Lambda entry point. It never returns an error: every
-// failure is an answer, so no bad request becomes a Lambda function error.
+// Handle is the Lambda entry point: parse, then credentials and AIM, then
+// answer. It never returns an error: every failure is an answer, so no bad
+// request becomes a Lambda function error.
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any, err error) {
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID
 	}
-	ev, derr := apigw.Decode(payload)
+	var req apigw.Request
 	defer func() {
 		if p := recover(); p != nil {
-			rec.cause = "panic"
 			h.log.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
-			out = ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, errInternal)))
+			out = h.answer(rec, req, h.fail(rec, errInternal))
 		}
 		h.logRecord(rec)
 	}()
-	var reqErr *apigw.RequestError
-	if errors.As(derr, &reqErr) {
-		rec.format = ev.Format
-		return ev.Format.Encode(h.finish(ev, h.problem(rec, ev, false, derr))), nil
-	}
-	if derr != nil {
-		rec.cause = derr.Error()
-		a := apigw.ProblemAnswer(apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."})
-		rec.status, rec.code = a.Status, apigw.CodeInvalidRequest
-		return apigw.FormatUnknown.Encode(h.finish(ev, a)), nil
-	}
-	rec.format = ev.Format
-	if deadline, ok := ctx.Deadline(); ok {
-		// Leave time to answer 504 before Lambda ends the invocation.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
-		defer cancel()
-	}
-	return ev.Format.Encode(h.finish(ev, h.serve(ctx, ev, rec))), nil
+	req = h.mapper.Parse(payload)
+	rec.format = req.Format
+	ctx, cancel := leaveAnswerMargin(ctx)
+	defer cancel()
+	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
 }
 
-func (h *Handler) finish(ev apigw.Event, a apigw.Answer) apigw.Answer {
-	return apigw.Finish(a, ev, h.opts.AllowedOrigins)
+// leaveAnswerMargin ends ctx answerMargin before the Lambda deadline, so
+// that a slow AIM is answered 504 before Lambda ends the invocation.
+func leaveAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, deadline.Add(-answerMargin))
+}
+
+// answer builds the answer to req once, and is the one place the log
+// record takes its outcome, status and code from: the final answer.
+func (h *Handler) answer(rec *record, req apigw.Request, res apigw.Result) any {
+	resp := h.mapper.Answer(req, res)
+	rec.outcome, rec.status, rec.code = resp.Outcome, resp.Status, resp.Code
+	return resp.Payload
 }

@@ -15,6 +15,7 @@ import (
 )
 
 func TestRedirectAndJSON(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	client := &fakeAIM{}
 	h := testHandler(&fakeKeys{key: testAPIKey}, client, &logs, nil)
@@ -49,8 +50,10 @@ func TestRedirectAndJSON(t *testing.T) {
 	}
 }
 
-// TestErrorTable walks DESIGN.md's error table.
+// TestErrorTable walks the error table of the README's Failure behaviour
+// section, one answer per failure.
 func TestErrorTable(t *testing.T) {
+	t.Parallel()
 	aimErr := func(kind aim.Kind, status int, edit func(*aim.Error)) func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 		return func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 			e := &aim.Error{Op: aim.OpCustomerAccessToken, Kind: kind, HTTPStatus: status}
@@ -120,13 +123,14 @@ func TestErrorTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var logs bytes.Buffer
 			keys := tt.keys
 			if keys.key == "" && keys.err == nil {
 				keys.key = testAPIKey
 			}
 			client := &fakeAIM{endpointFn: tt.endpointFn, accessFn: tt.accessFn}
-			h := testHandler(&keys, client, &logs, func(o *Options) { o.AllowedHosts = tt.allowed })
+			h := testHandler(&keys, client, &logs, func(o *Options) { o.RedirectAllowedHosts = tt.allowed })
 			a := invoke(t, h, eventFile(t, tt.event))
 			if a.Status != tt.status {
 				t.Fatalf("status: got %d, want %d (body %s)", a.Status, tt.status, a.Body)
@@ -135,14 +139,14 @@ func TestErrorTable(t *testing.T) {
 				return
 			}
 			p := problemOf(t, a)
-			if p["code"] != tt.code || p["status"] != float64(tt.status) || p["title"] == "" || p["type"] == "" {
-				t.Errorf("problem: got %v, want code %s status %d with type and title", p, tt.code, tt.status)
+			if p.Code != tt.code || p.Status != tt.status || p.Title == "" || p.Type == "" {
+				t.Errorf("problem: got %+v, want code %s status %d with type and title", p, tt.code, tt.status)
 			}
-			if d, _ := p["detail"].(string); d == "" || (tt.detail != "" && d != tt.detail) {
-				t.Errorf("detail: got %q, want %q", d, tt.detail)
+			if p.Detail == "" || (tt.detail != "" && p.Detail != tt.detail) {
+				t.Errorf("detail: got %q, want %q", p.Detail, tt.detail)
 			}
-			if got, _ := p["aimErrorCode"].(string); got != tt.aimCode {
-				t.Errorf("aimErrorCode: got %q, want %q", got, tt.aimCode)
+			if p.AIMErrorCode != tt.aimCode {
+				t.Errorf("aimErrorCode: got %q, want %q", p.AIMErrorCode, tt.aimCode)
 			}
 			if a.Headers["Retry-After"] != tt.retryAfter {
 				t.Errorf("Retry-After: got %q, want %q", a.Headers["Retry-After"], tt.retryAfter)
@@ -156,6 +160,7 @@ func TestErrorTable(t *testing.T) {
 }
 
 func TestPreflight(t *testing.T) {
+	t.Parallel()
 	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
 	for _, ev := range []string{"httpapi-preflight.json", "rest-preflight.json"} {
 		a := invoke(t, h, eventFile(t, ev))
@@ -177,6 +182,7 @@ func TestPreflight(t *testing.T) {
 }
 
 func TestErrorRedirectURL(t *testing.T) {
+	t.Parallel()
 	page, _ := url.Parse("https://shop.example.com/cards/error")
 	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, func(o *Options) { o.ErrorRedirectURL = page })
 	a := invoke(t, h, eventFile(t, "httpapi-missing-token.json"))
@@ -190,11 +196,12 @@ func TestErrorRedirectURL(t *testing.T) {
 }
 
 func TestNeitherFormat(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &logs, nil)
 	for _, payload := range []string{`{}`, `"hello"`, `{"version":"2.0","rawQueryString":7}`} {
 		a := invoke(t, h, []byte(payload))
-		if a.Status != 400 || problemOf(t, a)["code"] != "invalid_request" {
+		if a.Status != 400 || problemOf(t, a).Code != "invalid_request" {
 			t.Errorf("%s: got %d %s, want a 400 invalid_request", payload, a.Status, a.Body)
 		}
 	}
@@ -204,10 +211,11 @@ func TestNeitherFormat(t *testing.T) {
 }
 
 func TestPanicBecomesAnswer(t *testing.T) {
+	t.Parallel()
 	client := &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) { panic("boom") }}
 	h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, nil)
 	a := invoke(t, h, eventFile(t, "httpapi-json.json"))
-	if a.Status != 500 || problemOf(t, a)["detail"] != "Internal error." {
+	if a.Status != 500 || problemOf(t, a).Detail != "Internal error." {
 		t.Errorf("got %d %s, want a 500 'Internal error.' problem", a.Status, a.Body)
 	}
 }
@@ -222,10 +230,11 @@ func assertNoSecrets(t *testing.T, out string) {
 }
 
 func TestDeadlineLeavesTimeToAnswer(t *testing.T) {
+	t.Parallel()
 	client := &fakeAIM{}
 	h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, nil)
 	deadline := time.Now().Add(3 * time.Second)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithDeadline(t.Context(), deadline)
 	defer cancel()
 	if _, err := h.Handle(ctx, eventFile(t, "httpapi-json.json")); err != nil {
 		t.Fatal(err)
@@ -236,9 +245,10 @@ func TestDeadlineLeavesTimeToAnswer(t *testing.T) {
 }
 
 func TestUnreadableQueryAnswersIn2_0(t *testing.T) {
+	t.Parallel()
 	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
 	payload := strings.Replace(string(eventFile(t, "httpapi-add-customer-card.json")), `"rawQueryString": "Mode=ADD_CUSTOMER_CARD"`, `"rawQueryString": "Mode=%zz"`, 1)
-	out, err := h.Handle(context.Background(), []byte(payload))
+	out, err := h.Handle(t.Context(), []byte(payload))
 	if err != nil {
 		t.Fatal(err)
 	}

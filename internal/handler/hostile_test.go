@@ -181,8 +181,10 @@ func hostileCases() []struct {
 // 4xx problem with a detail, reaches neither AIM nor discovery, and leaks no
 // secret into the answer or the log.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	for _, tt := range hostileCases() {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var logs bytes.Buffer
 			client := &fakeAIM{}
 			h := testHandler(&fakeKeys{key: testAPIKey}, client, &logs, nil)
@@ -191,10 +193,10 @@ func TestHostileInput(t *testing.T) {
 				t.Fatalf("status: got %d, want %d (body %s)", a.Status, tt.status, a.Body)
 			}
 			p := problemOf(t, a)
-			if p["code"] != tt.code || p["status"] != float64(tt.status) {
-				t.Errorf("problem: got code %v status %v, want %s %d", p["code"], p["status"], tt.code, tt.status)
+			if p.Code != tt.code || p.Status != tt.status {
+				t.Errorf("problem: got code %v status %v, want %s %d", p.Code, p.Status, tt.code, tt.status)
 			}
-			if d, _ := p["detail"].(string); d == "" {
+			if p.Detail == "" {
 				t.Errorf("got an empty detail, want one that says what is wrong")
 			}
 			if client.accessCalls != 0 || client.endpointCalls != 0 {
@@ -218,6 +220,7 @@ func TestHostileInput(t *testing.T) {
 // TestHostileAnswersNameTheParameter checks the detail of a few refusals
 // says which parameter was wrong, so a storefront developer can fix it.
 func TestHostileAnswersNameTheParameter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		payload []byte
 		want    string
@@ -231,7 +234,7 @@ func TestHostileAnswersNameTheParameter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
-		d, _ := problemOf(t, invoke(t, h, tt.payload))["detail"].(string)
+		d := problemOf(t, invoke(t, h, tt.payload)).Detail
 		if !strings.Contains(d, tt.want) {
 			t.Errorf("detail: got %q, want it to mention %s", d, tt.want)
 		}

@@ -3,38 +3,40 @@ package handler
 import (
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
 // checkAccountURL decides whether AccountManagementUrl may be followed: an
 // absolute https URL with a host, no user-info, no control characters and,
 // when hosts are configured, an exact allowed host. Plain http is allowed
-// for loopback hosts only (local runs). Only the host is ever logged.
-func checkAccountURL(raw string, allowedHosts []string, rec *record) error {
+// for loopback hosts only (local runs). It returns the host it found, the
+// one part of the URL that may be logged, and an errUnsafeURL when the URL
+// may not be followed.
+func checkAccountURL(raw string, allowedHosts []string) (host string, err error) {
 	for i := 0; i < len(raw); i++ {
 		if raw[i] < 0x20 || raw[i] == 0x7f {
-			return errUnsafeURL{"control character"}
+			return "", errUnsafeURL{"control character"}
 		}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return errUnsafeURL{"not a URL"}
+		return "", errUnsafeURL{"not a URL"}
 	}
-	host := strings.ToLower(u.Hostname())
-	rec.urlHost = host
+	host = strings.ToLower(u.Hostname())
 	switch {
 	case host == "":
-		return errUnsafeURL{"no host"}
+		return host, errUnsafeURL{"no host"}
 	case u.User != nil:
-		return errUnsafeURL{"user-info in URL"}
+		return host, errUnsafeURL{"user-info in URL"}
 	case u.Scheme == "http" && !isLoopback(host):
-		return errUnsafeURL{"plain http to a non-loopback host"}
+		return host, errUnsafeURL{"plain http to a non-loopback host"}
 	case u.Scheme != "https" && u.Scheme != "http":
-		return errUnsafeURL{"scheme not allowed"}
-	case len(allowedHosts) > 0 && !contains(allowedHosts, host):
-		return errUnsafeURL{"host " + host + " not in REDIRECT_ALLOWED_HOSTS"}
+		return host, errUnsafeURL{"scheme not allowed"}
+	case len(allowedHosts) > 0 && !slices.ContainsFunc(allowedHosts, func(h string) bool { return strings.EqualFold(h, host) }):
+		return host, errUnsafeURL{"host " + host + " not in REDIRECT_ALLOWED_HOSTS"}
 	}
-	return nil
+	return host, nil
 }
 
 func isLoopback(host string) bool {
@@ -43,13 +45,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -9,45 +9,24 @@ import (
 	"github.com/aimcards/customer-access-token/internal/apigw"
 )
 
-// serve reads as the request does: method, parse, credentials, call, answer.
-func (h *Handler) serve(ctx context.Context, ev apigw.Event, rec *record) apigw.Answer {
-	switch ev.Method {
-	case http.MethodOptions:
-		return h.preflight(ev, rec)
-	case http.MethodGet:
-	default:
-		return h.problem(rec, ev, false, &apigw.RequestError{Code: apigw.CodeMethodNotAllowed, Param: "method"})
+// serve turns a parsed request into the result to answer with: the
+// request's own error, a preflight, or credentials and the AIM call.
+func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) apigw.Result {
+	switch {
+	case req.Err != nil:
+		return h.fail(rec, req.Err)
+	case req.Method == http.MethodOptions:
+		return apigw.Preflight()
 	}
-	wantJSON, err := apigw.WantsJSON(ev)
-	if err != nil {
-		return h.problem(rec, ev, true, err)
-	}
-	call, err := apigw.ParseCall(ev, apigw.Options{TokenCookie: h.opts.TokenCookie})
-	if err != nil {
-		return h.problem(rec, ev, wantJSON, err)
-	}
-	rec.secrets = append(rec.secrets, call.Token)
-	tok, err := h.accessToken(ctx, call, rec)
+	rec.secrets = append(rec.secrets, req.Call.Token)
+	tok, err := h.accessToken(ctx, req.Call, rec)
 	if err == nil {
-		err = checkAccountURL(tok.AccountManagementURL, h.opts.AllowedHosts, rec)
+		rec.urlHost, err = checkAccountURL(tok.AccountManagementURL, h.opts.RedirectAllowedHosts)
 	}
 	if err != nil {
-		return h.problem(rec, ev, wantJSON, err)
+		return h.fail(rec, err)
 	}
-	if wantJSON {
-		rec.outcome, rec.status = "json", http.StatusOK
-		return apigw.JSON(tok.Token, tok.AccountManagementURL)
-	}
-	rec.outcome, rec.status = "redirect", http.StatusFound
-	return apigw.Redirect(tok.AccountManagementURL)
-}
-
-func (h *Handler) preflight(ev apigw.Event, rec *record) apigw.Answer {
-	if _, ok := apigw.AllowedOrigin(ev, h.opts.AllowedOrigins); !ok {
-		return h.problem(rec, ev, true, &apigw.RequestError{Code: apigw.CodeOriginNotAllowed, Param: "Origin"})
-	}
-	rec.outcome, rec.status = "preflight", http.StatusNoContent
-	return apigw.Preflight()
+	return apigw.Access(tok.Token, tok.AccountManagementURL)
 }
 
 // accessToken calls CustomerAccessToken. When AIM refuses the credentials

@@ -21,6 +21,7 @@ func accessURL(t *testing.T, srv *httptest.Server, query string) string {
 }
 
 func TestAccountManagementPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		query    string
 		wantText []string
@@ -53,6 +54,7 @@ func TestAccountManagementPage(t *testing.T) {
 }
 
 func TestAccountManagementLinkIsSingleUse(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	path := accessURL(t, srv, "")
 	if resp, _ := call(t, srv, http.MethodGet, path, nil); resp.StatusCode != http.StatusOK {
@@ -63,6 +65,7 @@ func TestAccountManagementLinkIsSingleUse(t *testing.T) {
 }
 
 func TestAccountManagementLinkExpires(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	path := accessURL(t, srv, "")
 	later := time.Now().Add(accessTokenTTL + time.Second)
@@ -74,6 +77,7 @@ func TestAccountManagementLinkExpires(t *testing.T) {
 }
 
 func TestAccountManagementUnknownLink(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	for _, path := range []string{"/AccountManagement", "/AccountManagement?at=nope", "/accountmanagement?at=" + TestCustomerToken} {
 		resp, body := call(t, srv, http.MethodGet, path, nil)

@@ -17,6 +17,7 @@ type accessTokenReply struct {
 }
 
 func TestCustomerAccessToken(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodGet, "/api/CustomerAccessToken?Mode=UPDATE_CARD&ItemKey=9001&Acct=1001", goodHeaders())
 	if resp.StatusCode != http.StatusOK {
@@ -39,6 +40,7 @@ func TestCustomerAccessToken(t *testing.T) {
 }
 
 func TestCustomerAccessTokenGivesSingleUseTokens(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	_, body1 := call(t, srv, http.MethodGet, "/api/CustomerAccessToken", goodHeaders())
 	_, body2 := call(t, srv, http.MethodGet, "/api/CustomerAccessToken", goodHeaders())
@@ -48,6 +50,7 @@ func TestCustomerAccessTokenGivesSingleUseTokens(t *testing.T) {
 }
 
 func TestCustomerAccessTokenRefusesBadCredentials(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		header, value string // value "" drops the header
 		wantMsg       string
@@ -80,6 +83,7 @@ func TestCustomerAccessTokenRefusesBadCredentials(t *testing.T) {
 }
 
 func TestCustomerAccessTokenIgnoresTokenInQuery(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	h := goodHeaders()
 	h.Del("Token")
@@ -88,6 +92,7 @@ func TestCustomerAccessTokenIgnoresTokenInQuery(t *testing.T) {
 }
 
 func TestCustomerAccessTokenModeRules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		query    string
 		wantCode string // "" for success
@@ -132,6 +137,7 @@ func TestCustomerAccessTokenModeRules(t *testing.T) {
 }
 
 func TestCustomerAccessTokenUnparsableNumbersAre400(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ query, wantMsg string }{
 		{"Mode=UPDATE_CARD&ItemKey=abc", "ItemKey must be a 64-bit integer"},
 		{"Mode=UPDATE_CARD&ItemKey=99999999999999999999", "ItemKey must be a 64-bit integer"},
@@ -145,6 +151,7 @@ func TestCustomerAccessTokenUnparsableNumbersAre400(t *testing.T) {
 }
 
 func TestAccountManagementURLFault(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		url    string
 		absent bool

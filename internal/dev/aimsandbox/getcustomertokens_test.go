@@ -8,6 +8,7 @@ import (
 )
 
 func TestGetCustomerTokens(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		resp, body := call(t, srv, method, "/api/GetCustomerTokens", goodHeaders())
@@ -32,6 +33,7 @@ func TestGetCustomerTokens(t *testing.T) {
 }
 
 func TestGetCustomerTokensNeedsToken(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	h := goodHeaders()
 	h.Del("Token")

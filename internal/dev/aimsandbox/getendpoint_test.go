@@ -10,6 +10,7 @@ import (
 )
 
 func TestGetEndPoint(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodGet, "/aeservices30/api/GetEndPoint", http.Header{
 		"Apikey": {testAPIKey}, // header names are not case-sensitive
@@ -34,6 +35,7 @@ func TestGetEndPoint(t *testing.T) {
 }
 
 func TestGetEndPointRefusesBadCredentials(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		header     http.Header
@@ -55,6 +57,7 @@ func TestGetEndPointRefusesBadCredentials(t *testing.T) {
 }
 
 func TestGetEndPointDropFaults(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 
 	sb.SetFault(OpGetEndPoint, Fault{DropOAuthToken: true, Times: 1})

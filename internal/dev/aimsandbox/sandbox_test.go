@@ -89,12 +89,14 @@ func wantError(t *testing.T, resp *http.Response, body []byte, status int, messa
 }
 
 func TestUnknownPathIs404(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodGet, "/api/NoSuchOp", goodHeaders())
 	wantError(t, resp, body, http.StatusNotFound, "Handler for Request not found")
 }
 
 func TestWrongMethodIs405(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodDelete, "/api/CustomerAccessToken", goodHeaders())
 	if resp.StatusCode != http.StatusMethodNotAllowed {
@@ -106,6 +108,7 @@ func TestWrongMethodIs405(t *testing.T) {
 }
 
 func TestPathsMatchWithoutCase(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	for _, path := range []string{"/AeServices30/api/GetEndPoint", "/aeservices30/API/getendpoint"} {
 		resp, body := call(t, srv, http.MethodGet, path, goodHeaders())
@@ -116,6 +119,7 @@ func TestPathsMatchWithoutCase(t *testing.T) {
 }
 
 func TestRecordsCallsHeadersAndQuery(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	h := goodHeaders()
 	h.Set("DeviceId", "device-1")
@@ -141,6 +145,7 @@ func TestRecordsCallsHeadersAndQuery(t *testing.T) {
 }
 
 func TestLastHeadersIsACopy(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	call(t, srv, http.MethodGet, "/api/GetCustomerTokens", goodHeaders())
 	sb.LastHeaders(OpGetCustomerTokens).Set("ApiKey", "changed")
@@ -154,6 +159,7 @@ func TestLastHeadersIsACopy(t *testing.T) {
 }
 
 func TestConnStateCountsConnections(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	for range 3 {
 		call(t, srv, http.MethodGet, "/aeservices30/api/GetEndPoint", goodHeaders())
@@ -179,6 +185,7 @@ func TestConnStateCountsConnections(t *testing.T) {
 }
 
 func TestRotateAPIKeyRefusesOldKeyEverywhere(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	sb.RotateAPIKey("new-key")
 	paths := []struct{ method, path string }{
@@ -200,6 +207,7 @@ func TestRotateAPIKeyRefusesOldKeyEverywhere(t *testing.T) {
 }
 
 func TestExpireSessions(t *testing.T) {
+	t.Parallel()
 	sb, srv := newServer(t)
 	issued, err := sb.Login(TestUsername, TestPassword)
 	if err != nil {
@@ -224,6 +232,7 @@ func TestExpireSessions(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	sb := New(Config{APIKey: testAPIKey, AppID: testAppID})
 	tests := []struct {
 		user, password string
@@ -247,6 +256,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestNewDefaultsOAuthTokenToRandom(t *testing.T) {
+	t.Parallel()
 	a := New(Config{APIKey: "k", AppID: "a"})
 	b := New(Config{APIKey: "k", AppID: "a"})
 	if a.oauthToken == "" || a.oauthToken == b.oauthToken {

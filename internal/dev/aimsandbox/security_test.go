@@ -16,6 +16,7 @@ func securityPath(user, password string) string {
 }
 
 func TestSecurityLogsIn(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodPost, securityPath(TestUsername, TestPassword), goodHeaders())
 	if resp.StatusCode != http.StatusOK {
@@ -46,6 +47,7 @@ func TestSecurityLogsIn(t *testing.T) {
 }
 
 func TestSecurityBadPasswordIsStatusError(t *testing.T) {
+	t.Parallel()
 	_, srv := newServer(t)
 	resp, body := call(t, srv, http.MethodPost, securityPath(TestUsername, "wrong"), goodHeaders())
 	if resp.StatusCode != http.StatusOK {
@@ -61,6 +63,7 @@ func TestSecurityBadPasswordIsStatusError(t *testing.T) {
 }
 
 func TestSecurityRefusesBadCredentials(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		drop, set  string

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // Op names an operation of the sandbox, for Calls, LastHeaders and SetFault.
@@ -18,6 +20,11 @@ const (
 	OpAccountManagement   Op = "AccountManagement" // the page behind AccountManagementUrl
 )
 
+// ServicePath is where the sandbox serves AeServices30 (GetEndPoint) below
+// its root: a function's AIM_SERVICE_URL is the sandbox's URL plus
+// ServicePath. It is lower-case, as every key of routes is.
+const ServicePath = "/aeservices30"
+
 // route ties a path (lower-case; ServiceStack matches paths without regard
 // to case) to an operation.
 type route struct {
@@ -28,11 +35,11 @@ type route struct {
 }
 
 var routes = map[string]route{
-	"/aeservices30/api/getendpoint": {OpGetEndPoint, []string{http.MethodGet}, true, (*Sandbox).getEndPoint},
-	"/api/security":                 {OpSecurity, []string{http.MethodPost}, true, (*Sandbox).security},
-	"/api/customeraccesstoken":      {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
-	"/api/getcustomertokens":        {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
-	"/accountmanagement":            {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
+	ServicePath + "/api/getendpoint": {OpGetEndPoint, []string{http.MethodGet}, true, (*Sandbox).getEndPoint},
+	"/api/security":                  {OpSecurity, []string{http.MethodPost}, true, (*Sandbox).security},
+	"/api/customeraccesstoken":       {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
+	"/api/getcustomertokens":         {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
+	"/accountmanagement":             {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
 }
 
 // ServeHTTP answers r like AIM would: it applies Config.Latency, then the
@@ -49,11 +56,11 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, _ := s.record(rt.op, r)
-	if rt.api && !sleep(r.Context(), s.latency) {
+	if rt.api && !devutil.Sleep(r.Context(), s.latency) {
 		return
 	}
-	if !sleep(r.Context(), f.Delay) {
-		return
+	if !devutil.Sleep(r.Context(), f.Delay) || r.Context().Err() != nil {
+		return // the client gave up; it reads no answer
 	}
 	if f.Reset {
 		reset(w)

@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aimcards/customer-access-token/internal/dev/localrun"
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // Path is the one route of the API, as template.yaml declares it.
@@ -23,10 +23,11 @@ var methods = map[string]bool{http.MethodGet: true, http.MethodOptions: true}
 // maxBody is API Gateway's request payload limit.
 const maxBody = 10 << 20
 
-// Invoker runs one API Gateway event through the function and returns its
-// decoded answer. *localrun.Stack is one.
+// Invoker runs one API Gateway event through the function and returns the
+// function's response object; the local stack's *Stack (package localrun)
+// is one.
 type Invoker interface {
-	Invoke(ctx context.Context, event []byte) (localrun.Answer, error)
+	Respond(ctx context.Context, event []byte) (events.APIGatewayV2HTTPResponse, error)
 }
 
 // Handler is the local API. Its zero value is not usable; call New.
@@ -61,25 +62,31 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeGatewayError(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 		return
 	}
-	answer, err := h.invoke(r.Context(), event)
+	resp, body, err := h.invoke(r.Context(), event)
 	if err != nil {
 		h.log.Error("devserver: invoke", "request_id", id, "err", err)
 		writeGatewayError(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	h.log.Info("devserver", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", answer.Status)
-	writeAnswer(w, answer)
+	h.log.Info("devserver", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+	writeResponse(w, resp, body)
 }
 
-// invoke waits for its turn, then sends event to the function.
-func (h *Handler) invoke(ctx context.Context, event []byte) (localrun.Answer, error) {
+// invoke waits for its turn, then sends event to the function. It returns
+// the function's response and its body, decoded.
+func (h *Handler) invoke(ctx context.Context, event []byte) (events.APIGatewayV2HTTPResponse, []byte, error) {
 	select {
 	case h.turn <- struct{}{}:
 	case <-ctx.Done():
-		return localrun.Answer{}, ctx.Err()
+		return events.APIGatewayV2HTTPResponse{}, nil, ctx.Err()
 	}
 	defer func() { <-h.turn }()
-	return h.invoker.Invoke(ctx, event)
+	resp, err := h.invoker.Respond(ctx, event)
+	if err != nil {
+		return resp, nil, err
+	}
+	body, err := ResponseBody(resp)
+	return resp, body, err
 }
 
 // writeGatewayError answers as API Gateway does when it, not the function,

@@ -14,19 +14,17 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 )
 
 // fakeInvoker records the events it gets and answers with answer or err.
 type fakeInvoker struct {
 	mu     sync.Mutex
 	events [][]byte
-	answer localrun.Answer
+	answer events.APIGatewayV2HTTPResponse
 	err    error
 }
 
-func (f *fakeInvoker) Invoke(_ context.Context, event []byte) (localrun.Answer, error) {
+func (f *fakeInvoker) Respond(_ context.Context, event []byte) (events.APIGatewayV2HTTPResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.events = append(f.events, event)
@@ -44,7 +42,8 @@ func newTestHandler(inv Invoker) *Handler {
 }
 
 func TestServeHTTPBuildsEvent(t *testing.T) {
-	inv := &fakeInvoker{answer: localrun.Answer{Status: http.StatusFound}}
+	t.Parallel()
+	inv := &fakeInvoker{answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound}}
 	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:3000/customer-access-token?Mode=UPDATE_CARD&ItemKey=9001&x=1&x=2", nil)
 	req.RemoteAddr = "192.0.2.7:51000"
 	req.Header.Set("Accept", "application/json")
@@ -101,9 +100,10 @@ func TestServeHTTPBuildsEvent(t *testing.T) {
 }
 
 func TestServeHTTPEventHasNoAuthorizer(t *testing.T) {
+	t.Parallel()
 	// The function reads Authorization as the AIM token only when no
 	// authorizer ran; a local API has none.
-	inv := &fakeInvoker{answer: localrun.Answer{Status: http.StatusFound}}
+	inv := &fakeInvoker{answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound}}
 	newTestHandler(inv).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/customer-access-token", nil))
 	var raw struct {
 		RequestContext map[string]json.RawMessage `json:"requestContext"`
@@ -117,6 +117,7 @@ func TestServeHTTPEventHasNoAuthorizer(t *testing.T) {
 }
 
 func TestServeHTTPRoutes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		method, path string
 		wantStatus   int
@@ -130,7 +131,7 @@ func TestServeHTTPRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
-			inv := &fakeInvoker{answer: localrun.Answer{Status: http.StatusFound}}
+			inv := &fakeInvoker{answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound}}
 			rec := httptest.NewRecorder()
 			newTestHandler(inv).ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
 			if rec.Code != tt.wantStatus {
@@ -144,17 +145,18 @@ func TestServeHTTPRoutes(t *testing.T) {
 }
 
 func TestServeHTTPWritesAnswer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
-		answer      localrun.Answer
+		answer      events.APIGatewayV2HTTPResponse
 		wantStatus  int
 		wantHeaders http.Header
 		wantBody    string
 	}{
 		{
 			name: "redirect",
-			answer: localrun.Answer{Status: http.StatusFound, Headers: http.Header{
-				"Location": {"http://127.0.0.1:9/AccountManagement?at=x"}, "Cache-Control": {"no-store"},
+			answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusFound, Headers: map[string]string{
+				"Location": "http://127.0.0.1:9/AccountManagement?at=x", "Cache-Control": "no-store",
 			}},
 			wantStatus: http.StatusFound,
 			wantHeaders: http.Header{
@@ -163,11 +165,12 @@ func TestServeHTTPWritesAnswer(t *testing.T) {
 		},
 		{
 			name: "json with cookies",
-			answer: localrun.Answer{
-				Status:  http.StatusOK,
-				Headers: http.Header{"Content-Type": {"application/json"}, "Vary": {"Origin", "Accept"}},
-				Cookies: []string{"a=1; Path=/", "b=2; HttpOnly"},
-				Body:    `{"AccountManagementUrl":"u"}`,
+			answer: events.APIGatewayV2HTTPResponse{
+				StatusCode:        http.StatusOK,
+				Headers:           map[string]string{"Content-Type": "application/json"},
+				MultiValueHeaders: map[string][]string{"Vary": {"Origin", "Accept"}},
+				Cookies:           []string{"a=1; Path=/", "b=2; HttpOnly"},
+				Body:              `{"AccountManagementUrl":"u"}`,
 			},
 			wantStatus: http.StatusOK,
 			wantHeaders: http.Header{
@@ -178,9 +181,26 @@ func TestServeHTTPWritesAnswer(t *testing.T) {
 		},
 		{
 			name:        "preflight",
-			answer:      localrun.Answer{Status: http.StatusNoContent, Headers: http.Header{"Access-Control-Max-Age": {"600"}}},
+			answer:      events.APIGatewayV2HTTPResponse{StatusCode: http.StatusNoContent, Headers: map[string]string{"Access-Control-Max-Age": "600"}},
 			wantStatus:  http.StatusNoContent,
 			wantHeaders: http.Header{"Access-Control-Max-Age": {"600"}},
+		},
+		{
+			name: "headers merged as API Gateway merges them",
+			answer: events.APIGatewayV2HTTPResponse{
+				StatusCode:        http.StatusOK,
+				Headers:           map[string]string{"Vary": "Origin", "X-A": "1"},
+				MultiValueHeaders: map[string][]string{"Vary": {"Origin", "Accept"}},
+			},
+			wantStatus:  http.StatusOK,
+			wantHeaders: http.Header{"Vary": {"Origin", "Accept"}, "X-A": {"1"}, "Content-Length": {"0"}},
+		},
+		{
+			name:        "base64 body",
+			answer:      events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK, Body: "aGVsbG8=", IsBase64Encoded: true},
+			wantStatus:  http.StatusOK,
+			wantHeaders: http.Header{"Content-Length": {"5"}},
+			wantBody:    "hello",
 		},
 	}
 	for _, tt := range tests {
@@ -201,16 +221,23 @@ func TestServeHTTPWritesAnswer(t *testing.T) {
 }
 
 func TestServeHTTPInvokeFailure(t *testing.T) {
+	t.Parallel()
 	// The error text may carry what the function printed; it stays out of
 	// the answer, as API Gateway keeps it out.
-	inv := &fakeInvoker{err: errors.New("rie: invoke: function returned an error: secret-ish")}
-	rec := httptest.NewRecorder()
-	newTestHandler(inv).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, Path, nil))
-	if rec.Code != http.StatusInternalServerError {
-		t.Errorf("status: got %d, want %d", rec.Code, http.StatusInternalServerError)
-	}
-	if got, want := strings.TrimSpace(rec.Body.String()), `{"message":"Internal Server Error"}`; got != want {
-		t.Errorf("body: got %s, want %s", got, want)
+	for name, inv := range map[string]*fakeInvoker{
+		"function error":   {err: errors.New("rie: invoke: function returned an error: secret-ish")},
+		"undecodable body": {answer: events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK, Body: "***", IsBase64Encoded: true}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			newTestHandler(inv).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, Path, nil))
+			if rec.Code != http.StatusInternalServerError {
+				t.Errorf("status: got %d, want %d", rec.Code, http.StatusInternalServerError)
+			}
+			if got, want := strings.TrimSpace(rec.Body.String()), `{"message":"Internal Server Error"}`; got != want {
+				t.Errorf("body: got %s, want %s", got, want)
+			}
+		})
 	}
 }
 
@@ -222,7 +249,7 @@ type overlapInvoker struct {
 	release chan struct{}
 }
 
-func (o *overlapInvoker) Invoke(ctx context.Context, _ []byte) (localrun.Answer, error) {
+func (o *overlapInvoker) Respond(context.Context, []byte) (events.APIGatewayV2HTTPResponse, error) {
 	o.mu.Lock()
 	o.active++
 	o.overlap = o.overlap || o.active > 1
@@ -231,10 +258,11 @@ func (o *overlapInvoker) Invoke(ctx context.Context, _ []byte) (localrun.Answer,
 	o.mu.Lock()
 	o.active--
 	o.mu.Unlock()
-	return localrun.Answer{Status: http.StatusOK}, nil
+	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK}, nil
 }
 
 func TestServeHTTPOneInvocationAtATime(t *testing.T) {
+	t.Parallel()
 	inv := &overlapInvoker{release: make(chan struct{})}
 	srv := httptest.NewServer(New(inv, nil))
 	defer srv.Close()
@@ -261,6 +289,7 @@ func TestServeHTTPOneInvocationAtATime(t *testing.T) {
 }
 
 func TestEncodeBody(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		body       []byte
 		want       string
@@ -279,6 +308,7 @@ func TestEncodeBody(t *testing.T) {
 }
 
 func TestNewRequestIDIsAUUID(t *testing.T) {
+	t.Parallel()
 	a, b := newRequestID(), newRequestID()
 	if len(a) != 36 || strings.Count(a, "-") != 4 || a[14] != '4' {
 		t.Errorf("newRequestID: got %q, want a version 4 UUID", a)

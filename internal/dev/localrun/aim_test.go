@@ -28,7 +28,7 @@ func TestAIMRefusals(t *testing.T) {
 			}
 			checkCommonHeaders(t, a, true)
 			checkProblem(t, a, tt.code)
-			var p struct{ Detail, AIMErrorCode string }
+			var p problemBody
 			_ = json.Unmarshal([]byte(a.Body), &p)
 			if tt.detail != "" && p.Detail != tt.detail {
 				t.Errorf("got detail %q, want AIM's display text %q", p.Detail, tt.detail)

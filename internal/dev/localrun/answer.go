@@ -2,11 +2,14 @@ package localrun
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"slices"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devserver"
 )
 
 // Answer is the function's answer to an API Gateway event, decoded from
@@ -19,16 +22,6 @@ type Answer struct {
 	Raw     json.RawMessage
 }
 
-// response holds the fields of both API Gateway response formats.
-type response struct {
-	StatusCode        int                 `json:"statusCode"`
-	Headers           map[string]string   `json:"headers"`
-	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-	Cookies           []string            `json:"cookies"`
-	Body              string              `json:"body"`
-	IsBase64Encoded   bool                `json:"isBase64Encoded"`
-}
-
 // Invoke sends event to the function and decodes its answer. Answer.Raw is
 // set whenever the emulator answered, even when err is not nil.
 func (s *Stack) Invoke(ctx context.Context, event []byte) (Answer, error) {
@@ -39,41 +32,40 @@ func (s *Stack) Invoke(ctx context.Context, event []byte) (Answer, error) {
 	return DecodeAnswer(body)
 }
 
+// Respond sends event to the function and returns its response object as
+// the function wrote it, which makes a Stack a devserver.Invoker.
+func (s *Stack) Respond(ctx context.Context, event []byte) (events.APIGatewayV2HTTPResponse, error) {
+	body, _, err := s.Emulator.Invoke(ctx, event)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, fmt.Errorf("localrun: %w", err)
+	}
+	return decodeResponse(body)
+}
+
 // DecodeAnswer decodes a function's API Gateway response object.
 func DecodeAnswer(raw []byte) (Answer, error) {
 	a := Answer{Raw: json.RawMessage(raw)}
-	var r response
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return a, fmt.Errorf("localrun: decode answer: %w", err)
+	r, err := decodeResponse(raw)
+	if err != nil {
+		return a, err
 	}
-	if r.StatusCode == 0 {
-		return a, fmt.Errorf("localrun: decode answer: no statusCode")
+	body, err := devserver.ResponseBody(r)
+	if err != nil {
+		return a, fmt.Errorf("localrun: decode answer body: %w", err)
 	}
-	a.Status, a.Cookies, a.Body = r.StatusCode, r.Cookies, r.Body
-	if r.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(r.Body)
-		if err != nil {
-			return a, fmt.Errorf("localrun: decode answer body: %w", err)
-		}
-		a.Body = string(b)
-	}
-	a.Headers = mergeHeaders(r.Headers, r.MultiValueHeaders)
+	a.Status, a.Headers, a.Cookies, a.Body = r.StatusCode, devserver.ResponseHeader(r), r.Cookies, string(body)
 	return a, nil
 }
 
-// mergeHeaders merges the way API Gateway does: every multiValueHeaders
-// value, plus a headers value unless the same pair is already there.
-func mergeHeaders(single map[string]string, multi map[string][]string) http.Header {
-	h := http.Header{}
-	for k, vs := range multi {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
+// decodeResponse reads a response object of either payload format: the 2.0
+// response's fields are those of 1.0 plus cookies.
+func decodeResponse(raw []byte) (events.APIGatewayV2HTTPResponse, error) {
+	var r events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return r, fmt.Errorf("localrun: decode answer: %w", err)
 	}
-	for k, v := range single {
-		if !slices.Contains(h.Values(k), v) {
-			h.Add(k, v)
-		}
+	if r.StatusCode == 0 {
+		return r, errors.New("localrun: decode answer: no statusCode")
 	}
-	return h
+	return r, nil
 }

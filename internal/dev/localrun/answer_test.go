@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecodeAnswer(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name        string
 		raw         string
@@ -63,6 +64,7 @@ func TestDecodeAnswer(t *testing.T) {
 }
 
 func TestDecodeAnswerRefusesNonAnswers(t *testing.T) {
+	t.Parallel()
 	for _, raw := range []string{
 		`Task timed out after 10.00 seconds`,
 		`{"errorMessage":"boom","errorType":"errorString"}`,
@@ -75,6 +77,7 @@ func TestDecodeAnswerRefusesNonAnswers(t *testing.T) {
 }
 
 func TestFormatAnswer(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	localrun.FormatAnswer(&b, localrun.Answer{
 		Status:  422,
@@ -98,6 +101,7 @@ Set-Cookie: a=1; Secure
 }
 
 func TestSecretSetFindsLeaks(t *testing.T) {
+	t.Parallel()
 	var s secretSet
 	s.addURL("http://127.0.0.1:1/AccountManagement?at=sbx-access-ABCDEFGH")
 	s.addEvent([]byte(`{"headers":{"cookie":"x=1; aim_token=cookie-token-123"},"queryStringParameters":{"token":"query-token-456"}}`))

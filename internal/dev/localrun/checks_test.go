@@ -129,14 +129,21 @@ func checkJSON(t *testing.T, a localrun.Answer) {
 	checkCardPage(t, body["AccountManagementUrl"])
 }
 
+// problemBody is the body of the function's RFC 9457 problem answer.
+type problemBody struct {
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	Status       int    `json:"status"`
+	Detail       string `json:"detail"`
+	Code         string `json:"code"`
+	AIMErrorCode string `json:"aimErrorCode"`
+}
+
 // checkProblem checks an RFC 9457 problem answer with the given code.
 func checkProblem(t *testing.T, a localrun.Answer, code string) {
 	t.Helper()
 	checkMediaType(t, a, "application/problem+json")
-	var p struct {
-		Type, Title, Detail, Code string
-		Status                    int
-	}
+	var p problemBody
 	if err := json.Unmarshal([]byte(a.Body), &p); err != nil {
 		t.Fatalf("body %q is not a problem object: %v", a.Body, err)
 	}

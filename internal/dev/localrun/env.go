@@ -5,32 +5,35 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
 // Local values the team agreed on (see events/env.json).
 const (
-	SecretID       = "aim/api-key"
-	AppID          = "sandbox-app"
-	TokenCookie    = "aim_token"
-	AllowedOrigin  = "https://shop.example.com"
-	FunctionName   = "CustomerAccessTokenFunction"
-	aimTimeout     = "4s"
-	cacheTTL       = "5m"
-	serviceURLPath = "/aeservices30"
+	SecretID      = "aim/api-key"
+	AppID         = "sandbox-app"
+	TokenCookie   = "aim_token"
+	AllowedOrigin = "https://shop.example.com"
+	FunctionName  = "CustomerAccessTokenFunction"
+	aimTimeout    = "4s"
+	cacheTTL      = "5m"
 )
 
 // FunctionTimeout is the Lambda timeout of local runs; AIM_TIMEOUT fits in it.
 const FunctionTimeout = 10 * time.Second
 
-// functionEnv is the function's whole environment: the DESIGN.md variables
-// for the local stack, the SDK's pointers at moto, then overrides. The
-// developer's own environment is not passed on, so neither real AWS
-// credentials nor an ~/.aws profile can reach a local run.
-func functionEnv(sandboxURL string, awsEnv []string, overrides map[string]string) []string {
+// FunctionEnv is the function's whole environment for a local run, sorted:
+// the variables of the README's Configuration section set for the local
+// stack (AIM at sandboxURL), then awsEnv (the SDK's pointers at moto, as
+// moto.Server.Env gives them), then overrides. The developer's own
+// environment is not passed on, so neither real AWS credentials nor an
+// ~/.aws profile can reach a local run.
+func FunctionEnv(sandboxURL string, awsEnv []string, overrides map[string]string) []string {
 	env := map[string]string{
 		"AIM_API_KEY_SECRET_ID":       SecretID,
 		"AIM_APP_ID":                  AppID,
-		"AIM_SERVICE_URL":             sandboxURL + serviceURLPath,
+		"AIM_SERVICE_URL":             sandboxURL + aimsandbox.ServicePath,
 		"AIM_TIMEOUT":                 aimTimeout,
 		"CACHE_TTL":                   cacheTTL,
 		"TOKEN_COOKIE":                TokenCookie,

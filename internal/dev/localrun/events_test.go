@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// eventCases is what each file in events/ promises (from the events
-// author's table): the status and, for a problem answer, its code.
+// eventCases is what each file in events/ promises (the README's Events
+// table): the status and, for a problem answer, its code.
 var eventCases = []struct {
 	file   string
 	status int

@@ -1,7 +1,6 @@
 package localrun_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -22,40 +21,14 @@ import (
 func TestFaultSecretsManager(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	ctx := context.Background()
-	tests := []struct {
-		name    string
-		env     map[string]string
-		breakIt func(t *testing.T, id string) // make the secret unusable
-		mend    func(t *testing.T, id string) // make it good again
-	}{
+	tests := []secretFault{
 		{name: "secret missing",
 			breakIt: func(*testing.T, string) {},
 			mend:    func(t *testing.T, id string) { mustCreate(t, r, id, r.apiKey) }},
-		{name: "access denied",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(400, "AccessDeniedException", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "throttled",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(400, "ThrottlingException", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "5xx",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(500, "InternalServiceError", 0)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
-		{name: "slow past the deadline",
-			breakIt: func(t *testing.T, id string) {
-				mustCreate(t, r, id, r.apiKey)
-				r.proxy.SetFault(0, "", 20*time.Second)
-			},
-			mend: func(*testing.T, string) { r.proxy.ClearFault() }},
+		proxyFault(r, "access denied", 400, "AccessDeniedException", 0),
+		proxyFault(r, "throttled", 400, "ThrottlingException", 0),
+		proxyFault(r, "5xx", 500, "InternalServiceError", 0),
+		proxyFault(r, "slow past the deadline", 0, "", 20*time.Second),
 		{name: "empty string",
 			breakIt: func(t *testing.T, id string) { mustCreate(t, r, id, "") },
 			mend:    func(t *testing.T, id string) { mustPut(t, r, id, r.apiKey) }},
@@ -64,7 +37,7 @@ func TestFaultSecretsManager(t *testing.T) {
 			mend:    func(t *testing.T, id string) { mustPut(t, r, id, `{"StoreKey":"`+r.apiKey+`"}`) }},
 		{name: "binary-only secret",
 			breakIt: func(t *testing.T, id string) {
-				if _, err := r.moto.CreateBinarySecret(ctx, id, []byte(r.apiKey)); err != nil {
+				if _, err := r.moto.CreateBinarySecret(t.Context(), id, []byte(r.apiKey)); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -93,16 +66,35 @@ func TestFaultSecretsManager(t *testing.T) {
 	t.Run("nothing leaked", func(t *testing.T) { r.checkNoLeaks(t) })
 }
 
+// secretFault makes the ApiKey secret unusable for one case, then good again.
+type secretFault struct {
+	name    string
+	env     map[string]string
+	breakIt func(t *testing.T, id string) // make the secret unusable
+	mend    func(t *testing.T, id string) // make it good again
+}
+
+// proxyFault is a good secret whose reads fail at the proxy with an AWS
+// error (status, errType) or a delay.
+func proxyFault(r *rig, name string, status int, errType string, delay time.Duration) secretFault {
+	return secretFault{name: name,
+		breakIt: func(t *testing.T, id string) {
+			mustCreate(t, r, id, r.apiKey)
+			r.proxy.SetFault(status, errType, delay)
+		},
+		mend: func(*testing.T, string) { r.proxy.ClearFault() }}
+}
+
 func mustCreate(t *testing.T, r *rig, id, v string) {
 	t.Helper()
-	if _, err := r.moto.CreateSecret(context.Background(), id, v); err != nil {
+	if _, err := r.moto.CreateSecret(t.Context(), id, v); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func mustPut(t *testing.T, r *rig, id, v string) {
 	t.Helper()
-	if err := r.moto.PutSecret(context.Background(), id, v); err != nil {
+	if err := r.moto.PutSecret(t.Context(), id, v); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -145,7 +137,7 @@ func TestFaultGetEndPoint(t *testing.T) {
 }
 
 // TestFaultCustomerAccessToken fails AIM's CustomerAccessToken for a warm
-// instance in every way DESIGN.md's error table names.
+// instance in every way the README's Failure behaviour table names.
 func TestFaultCustomerAccessToken(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
@@ -254,10 +246,7 @@ func TestFaultCustomerAccessToken(t *testing.T) {
 // that AIM's internal message stayed out of the answer.
 func checkDetail(t *testing.T, a localrun.Answer, detail, aimCode string) {
 	t.Helper()
-	var p struct {
-		Detail       string `json:"detail"`
-		AIMErrorCode string `json:"aimErrorCode"`
-	}
+	var p problemBody
 	_ = json.Unmarshal([]byte(a.Body), &p)
 	if detail != "" && p.Detail != detail {
 		t.Errorf("got detail %q, want %q", p.Detail, detail)

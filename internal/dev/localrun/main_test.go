@@ -2,15 +2,14 @@ package localrun_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 )
 
@@ -20,8 +19,8 @@ import (
 var (
 	stack    *localrun.Stack
 	stackErr error
-	output   localrun.Output // the function's and the emulator's output
-	seen     secretSet       // secrets handed out by answers, checked against output
+	output   devutil.Buffer // the function's and the emulator's output
+	seen     secretSet      // secrets handed out by answers, checked against output
 )
 
 // eventsDir is the repository's events/ folder.
@@ -59,7 +58,7 @@ func needStack(t *testing.T) *localrun.Stack {
 	if stackErr == nil {
 		return stack
 	}
-	if errors.Is(stackErr, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	if devutil.MaySkip(stackErr) {
 		t.Skipf("local stack unavailable: %v", stackErr)
 	}
 	t.Fatalf("local stack failed to start: %v", stackErr)
@@ -81,7 +80,7 @@ func invokeFile(t *testing.T, name string) localrun.Answer {
 func invoke(t *testing.T, event []byte) localrun.Answer {
 	t.Helper()
 	s := needStack(t)
-	ctx, cancel := context.WithTimeout(context.Background(), localrun.FunctionTimeout+5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), localrun.FunctionTimeout+5*time.Second)
 	defer cancel()
 	seen.addEvent(event)
 	a, err := s.Invoke(ctx, event)

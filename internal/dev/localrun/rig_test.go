@@ -5,16 +5,15 @@ import (
 	"crypto/rand"
 	"errors"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aimcards/customer-access-token/internal/dev/rie"
@@ -32,7 +31,7 @@ type rig struct {
 	sbURL    string
 	apiKey   string // sentinel ApiKey, in the secret and the sandbox
 	oauth    string // sentinel OAuthToken the sandbox hands out
-	out      localrun.Output
+	out      devutil.Buffer
 	secrets  secretSet
 	bodies   []string // every error body answered
 	emulator string
@@ -54,7 +53,7 @@ func newRig(t *testing.T) *rig {
 		emulator: bin,
 		boot:     shared.Bootstrap,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	r.moto, err = moto.Start(ctx)
 	if err != nil {
@@ -75,13 +74,12 @@ func newRig(t *testing.T) *rig {
 // its URL. Close, not Shutdown: a request a fault holds must not hold the test.
 func serve(t *testing.T, srv *http.Server) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := devutil.Serve(srv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + l.Addr().String()
+	return url
 }
 
 // function is one function instance under its own emulator.
@@ -95,33 +93,16 @@ type function struct {
 // cold on its first invoke.
 func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) *function {
 	t.Helper()
-	vars := map[string]string{
-		"AIM_API_KEY_SECRET_ID":       localrun.SecretID,
-		"AIM_APP_ID":                  localrun.AppID,
-		"AIM_SERVICE_URL":             r.sbURL + "/aeservices30",
-		"AIM_TIMEOUT":                 "4s",
-		"CACHE_TTL":                   "5m",
-		"TOKEN_COOKIE":                localrun.TokenCookie,
-		"ALLOWED_ORIGINS":             localrun.AllowedOrigin,
-		"FAILURE_BACKOFF":             "1us", // fault cases check recovery at once; incident tests set their own
-		"AWS_LAMBDA_FUNCTION_NAME":    localrun.FunctionName,
-		"AWS_CONFIG_FILE":             "/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+	overrides := map[string]string{
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER": r.proxyURL,
+		"FAILURE_BACKOFF":                  "1us", // fault cases check recovery at once; incident tests set their own
 	}
-	for _, kv := range r.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
-	vars["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = r.proxyURL
-	maps.Copy(vars, env)
-	list := make([]string, 0, len(vars))
-	for _, k := range slices.Sorted(maps.Keys(vars)) {
-		list = append(list, k+"="+vars[k])
-	}
+	maps.Copy(overrides, env)
+	list := localrun.FunctionEnv(r.sbURL, r.moto.Env(), overrides)
 	if timeout == 0 {
 		timeout = localrun.FunctionTimeout
 	}
-	emu, err := rie.Start(context.Background(), r.emulator, rie.Options{
+	emu, err := rie.Start(t.Context(), r.emulator, rie.Options{
 		Bootstrap: r.boot, Env: list, Stdout: &r.out, Stderr: &r.out, Timeout: timeout,
 	})
 	if err != nil {
@@ -135,7 +116,7 @@ func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) 
 // timeout fails the test, since the function must answer every fault.
 func (f *function) invoke(t *testing.T, event []byte) localrun.Answer {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	f.r.secrets.addEvent(event)
 	body, _, err := f.emu.Invoke(ctx, event)

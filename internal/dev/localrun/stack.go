@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aimcards/customer-access-token/internal/dev/rie"
 )
@@ -81,7 +81,7 @@ func (s *Stack) start(ctx context.Context, bin string, opts Options) error {
 	}
 	s.Emulator, err = rie.Start(ctx, bin, rie.Options{
 		Bootstrap: s.Bootstrap,
-		Env:       functionEnv(s.SandboxURL, m.Env(), opts.Env),
+		Env:       FunctionEnv(s.SandboxURL, m.Env(), opts.Env),
 		Stdout:    opts.Output,
 		Stderr:    opts.Output,
 		Timeout:   FunctionTimeout,
@@ -105,14 +105,13 @@ func (s *Stack) build(ctx context.Context) error {
 
 // serveSandbox serves the AIM sandbox on a free loopback port.
 func (s *Stack) serveSandbox() error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	sb := aimsandbox.New(aimsandbox.Config{APIKey: s.APIKey, AppID: AppID, OAuthToken: s.OAuthToken})
+	srv := &http.Server{Handler: sb, ConnState: sb.ConnState}
+	url, err := devutil.Serve(srv)
 	if err != nil {
-		return fmt.Errorf("localrun: listen for the AIM sandbox: %w", err)
+		return fmt.Errorf("localrun: serve the AIM sandbox: %w", err)
 	}
-	s.Sandbox = aimsandbox.New(aimsandbox.Config{APIKey: s.APIKey, AppID: AppID, OAuthToken: s.OAuthToken})
-	s.SandboxURL = "http://" + l.Addr().String()
-	s.sandboxServer = &http.Server{Handler: s.Sandbox, ConnState: s.Sandbox.ConnState}
-	go func() { _ = s.sandboxServer.Serve(l) }()
+	s.Sandbox, s.SandboxURL, s.sandboxServer = sb, url, srv
 	return nil
 }
 

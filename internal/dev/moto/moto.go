@@ -5,9 +5,7 @@ package moto
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"strconv"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // InstallHint tells a developer how to get moto_server onto PATH.
@@ -29,7 +29,7 @@ type Server struct {
 	URL string
 
 	cmd     *exec.Cmd
-	out     *tail
+	out     *devutil.Tail // the last lines moto_server printed
 	done    chan struct{} // closed when the process has exited
 	waitErr error         // valid after done is closed
 	client  *secretsmanager.Client
@@ -46,13 +46,13 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("moto: start: moto_server not found on PATH (install it with %s): %w", InstallHint, err)
 	}
-	port, err := freePort()
+	port, err := devutil.FreePort()
 	if err != nil {
 		return nil, fmt.Errorf("moto: start: %w", err)
 	}
 	s := &Server{
 		URL:  "http://127.0.0.1:" + strconv.Itoa(port),
-		out:  newTail(20),
+		out:  devutil.NewTail(20),
 		done: make(chan struct{}),
 	}
 	s.cmd = exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
@@ -121,19 +121,4 @@ func answers(ctx context.Context, client *http.Client, url string) bool {
 	}
 	resp.Body.Close()
 	return true
-}
-
-// freePort asks the kernel for a free loopback port. Another process could
-// take it before moto_server binds it; Start then fails with moto's output.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pick a free port: %w", err)
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("pick a free port: not a TCP address")
-	}
-	return addr.Port, nil
 }

@@ -1,7 +1,6 @@
 package moto_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -21,8 +21,8 @@ import (
 // installed (and failing instead on CI).
 func startMoto(t *testing.T) *moto.Server {
 	t.Helper()
-	s, err := moto.Start(context.Background())
-	if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	s, err := moto.Start(t.Context())
+	if devutil.MaySkip(err) {
 		t.Skip(err)
 	}
 	if err != nil {
@@ -37,8 +37,9 @@ func startMoto(t *testing.T) *moto.Server {
 }
 
 func TestServerSecretRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := startMoto(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
 		t.Errorf("got URL %q, want http://127.0.0.1:PORT", s.URL)
 	}
@@ -82,6 +83,7 @@ func TestServerSecretRoundTrip(t *testing.T) {
 }
 
 func TestServerEnv(t *testing.T) {
+	t.Parallel()
 	s := &moto.Server{URL: "http://127.0.0.1:5000"}
 	want := []string{
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:5000",
@@ -97,6 +99,7 @@ func TestServerEnv(t *testing.T) {
 }
 
 func TestStopEndsServer(t *testing.T) {
+	t.Parallel()
 	s := startMoto(t)
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
@@ -113,7 +116,7 @@ func TestStopEndsServer(t *testing.T) {
 
 func TestStartWithoutMotoServer(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := moto.Start(context.Background())
+	_, err := moto.Start(t.Context())
 	if !errors.Is(err, exec.ErrNotFound) {
 		t.Fatalf("got error %v, want one wrapping exec.ErrNotFound", err)
 	}
@@ -132,7 +135,7 @@ func TestStartReportsEarlyExit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir)
-	_, err := moto.Start(context.Background())
+	_, err := moto.Start(t.Context())
 	if err == nil {
 		t.Fatal("got nil error, want one for a moto_server that exits")
 	}

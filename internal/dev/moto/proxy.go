@@ -1,7 +1,6 @@
 package moto
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // FaultProxy is an http.Handler that forwards AWS requests to a moto_server
@@ -81,7 +82,7 @@ func (p *FaultProxy) Calls(op string) int {
 // ServeHTTP counts the request, applies the fault and otherwise forwards it.
 func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := p.record(r)
-	if !sleep(r.Context(), f.delay) {
+	if !devutil.Sleep(r.Context(), f.delay) {
 		return // the client gave up; it reads no answer
 	}
 	if f.status == 0 {
@@ -107,19 +108,4 @@ func (p *FaultProxy) record(r *http.Request) proxyFault {
 	p.requests++
 	p.calls[op]++
 	return p.fault
-}
-
-// sleep waits d or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

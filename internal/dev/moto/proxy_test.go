@@ -17,8 +17,9 @@ import (
 // to moto, answers the injected AWS errors the SDK recognises, counts every
 // request (SDK retries included) and stays silent past a client's deadline.
 func TestFaultProxy(t *testing.T) {
+	t.Parallel()
 	s := startMoto(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := s.CreateSecret(ctx, "proxy/key", "v1"); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // Options configures the emulator and the function it hosts.
@@ -141,12 +143,11 @@ func command(bin, invokeAddr, runtimeAddr string, opts Options) *exec.Cmd {
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
 func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := devutil.FreePort()
 	if err != nil {
-		return "", fmt.Errorf("rie: pick a free port: %w", err)
+		return "", fmt.Errorf("rie: %w", err)
 	}
-	addr := l.Addr().String()
-	return addr, l.Close()
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), nil
 }
 
 // waitListening polls addr until it accepts a connection, the process ends

@@ -1,19 +1,18 @@
 package rie_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/rie"
 )
 
@@ -22,35 +21,17 @@ import (
 func findOrSkip(t *testing.T) string {
 	t.Helper()
 	bin, err := rie.Find()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and the emulator is missing: %v", err)
-		}
+	if devutil.MaySkip(err) {
 		t.Skipf("emulator not installed: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("CI=true and the emulator is missing: %v", err)
 	}
 	return bin
 }
 
-// syncBuffer is a bytes.Buffer safe for the emulator's output goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startSelf starts the emulator with this test binary as the function.
-func startSelf(t *testing.T, timeout time.Duration, out *syncBuffer) *rie.Emulator {
+func startSelf(t *testing.T, timeout time.Duration, out *devutil.Buffer) *rie.Emulator {
 	t.Helper()
 	bin := findOrSkip(t)
 	self, err := os.Executable()
@@ -58,7 +39,7 @@ func startSelf(t *testing.T, timeout time.Duration, out *syncBuffer) *rie.Emulat
 		t.Fatal(err)
 	}
 	t.Setenv("RIE_TEST_HOST_ONLY", "host")
-	e, err := rie.Start(context.Background(), bin, rie.Options{
+	e, err := rie.Start(t.Context(), bin, rie.Options{
 		Bootstrap: self,
 		Env:       []string{functionEnv + "=1", "GREETING=hello"},
 		Stdout:    out,
@@ -75,7 +56,7 @@ func startSelf(t *testing.T, timeout time.Duration, out *syncBuffer) *rie.Emulat
 // invokeReply invokes the function and decodes its reply.
 func invokeReply(t *testing.T, e *rie.Emulator, req request) reply {
 	t.Helper()
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, req))
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, req))
 	if err != nil {
 		t.Fatalf("Invoke: %v (answer %s)", err, describe(body, status))
 	}
@@ -87,7 +68,7 @@ func invokeReply(t *testing.T, e *rie.Emulator, req request) reply {
 }
 
 func TestInvokeRunsTheFunction(t *testing.T) {
-	var out syncBuffer
+	var out devutil.Buffer
 	e := startSelf(t, 0, &out)
 	for _, tt := range []struct {
 		name string
@@ -112,8 +93,8 @@ func TestInvokeRunsTheFunction(t *testing.T) {
 }
 
 func TestInvokeReportsFunctionError(t *testing.T) {
-	e := startSelf(t, 0, &syncBuffer{})
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Fail: true}))
+	e := startSelf(t, 0, &devutil.Buffer{})
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, request{Fail: true}))
 	if !errors.Is(err, rie.ErrFunction) {
 		t.Fatalf("Invoke of a failing function: got error %v, want rie.ErrFunction (answer %s)", err, describe(body, status))
 	}
@@ -129,20 +110,20 @@ func TestInvokeReportsFunctionError(t *testing.T) {
 }
 
 func TestInvokeReportsTimeout(t *testing.T) {
-	e := startSelf(t, time.Second, &syncBuffer{})
-	body, status, err := e.Invoke(context.Background(), mustJSON(t, request{Sleep: "3s"}))
+	e := startSelf(t, time.Second, &devutil.Buffer{})
+	body, status, err := e.Invoke(t.Context(), mustJSON(t, request{Sleep: "3s"}))
 	if !errors.Is(err, rie.ErrTimeout) {
 		t.Fatalf("got error %v (answer %s), want rie.ErrTimeout", err, describe(body, status))
 	}
 }
 
 func TestStopEndsEmulatorAndFunction(t *testing.T) {
-	e := startSelf(t, 0, &syncBuffer{})
+	e := startSelf(t, 0, &devutil.Buffer{})
 	pid := invokeReply(t, e, request{Echo: "x"}).PID
 	if err := e.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
-	if _, _, err := e.Invoke(context.Background(), []byte(`{}`)); err == nil {
+	if _, _, err := e.Invoke(t.Context(), []byte(`{}`)); err == nil {
 		t.Errorf("Invoke after Stop: got no error, want one")
 	}
 	if err := e.Stop(); err != nil {
@@ -160,6 +141,7 @@ func TestStopEndsEmulatorAndFunction(t *testing.T) {
 }
 
 func TestStartFails(t *testing.T) {
+	t.Parallel()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +157,8 @@ func TestStartFails(t *testing.T) {
 		{"no bootstrap", "/bin/false", rie.Options{}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
 			e, err := rie.Start(ctx, tt.bin, tt.opts)
 			if err == nil {

@@ -65,12 +65,13 @@ func startServer(t *testing.T, opts Options) *Server {
 }
 
 func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
 func TestInvokeAnswers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		path     string
@@ -128,6 +129,7 @@ func TestInvokeAnswers(t *testing.T) {
 }
 
 func TestNextHeaders(t *testing.T) {
+	// Not parallel: it bounds the deadline by the clock.
 	const arn = "arn:aws:lambda:eu-west-1:123456789012:function:x"
 	s := startServer(t, Options{FunctionARN: arn, Timeout: 3 * time.Second})
 	rt := newRuntime(t, s)
@@ -154,6 +156,7 @@ func TestNextHeaders(t *testing.T) {
 }
 
 func TestEventsQueuedBeforeNextAreHandedOutInOrder(t *testing.T) {
+	t.Parallel()
 	var handed []string
 	s := startServer(t, Options{HandOut: func(id string) { handed = append(handed, id) }})
 	var ps []*Pending
@@ -185,6 +188,7 @@ func TestEventsQueuedBeforeNextAreHandedOutInOrder(t *testing.T) {
 }
 
 func TestWaitNextReportsInitEnd(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	rt := newRuntime(t, s)
 	start := time.Now()
@@ -204,6 +208,7 @@ func TestWaitNextReportsInitEnd(t *testing.T) {
 }
 
 func TestWaitNextFailsOnInitError(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	rt := newRuntime(t, s)
 	hdr := http.Header{HeaderErrorType: {"Runtime.ConfigInvalid"}}
@@ -218,6 +223,7 @@ func TestWaitNextFailsOnInitError(t *testing.T) {
 }
 
 func TestAnswerForUnknownRequestIsRefused(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	rt := newRuntime(t, s)
 	queued := s.Enqueue([]byte(`{}`)) // queued but not handed out: not answerable yet
@@ -229,6 +235,7 @@ func TestAnswerForUnknownRequestIsRefused(t *testing.T) {
 }
 
 func TestCloseEndsWaits(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	p := s.Enqueue([]byte(`{}`))
 	s.Close()

@@ -8,9 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
 // aimClient is the store server's own small AIM client: endpoint discovery,
@@ -37,26 +38,15 @@ const maxAnswer = 1 << 20
 type endpoint struct {
 	NewEndpointDomain string
 	OAuthToken        string
-	Status            aimStatus
-}
-
-// aimStatus is AIM's in-body status block.
-type aimStatus struct {
-	StatusCode       string
-	ErrorCode        string
-	ErrorDisplayText string
-}
-
-// failed reports whether AIM put an error in an otherwise good answer.
-func (s aimStatus) failed() bool {
-	return s.ErrorCode != "" || strings.EqualFold(s.StatusCode, "error") || strings.EqualFold(s.StatusCode, "failure")
+	Status            aim.Status
 }
 
 // errRefused reports AIM's 401 or 403: a credential was refused.
 var errRefused = errors.New("storefront: aim refused a credential")
 
-// rejectedError is a 2xx AIM answer with an error in its Status block.
-type rejectedError struct{ status aimStatus }
+// rejectedError is a 2xx AIM answer with an error in its Status block, as
+// the function's AIM client reads it (aim.Status.Failed).
+type rejectedError struct{ status aim.Status }
 
 func (e *rejectedError) Error() string {
 	return "storefront: aim rejected the call: " + e.status.ErrorCode
@@ -79,7 +69,7 @@ func (c *aimClient) endpoint(ctx context.Context) (endpoint, error) {
 		}
 		return endpoint{}, err
 	}
-	if ep.Status.failed() {
+	if ep.Status.Failed() {
 		return endpoint{}, &rejectedError{ep.Status}
 	}
 	if ep.NewEndpointDomain == "" || ep.OAuthToken == "" {

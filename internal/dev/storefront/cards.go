@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
 // savedCard is a card as AIM's GetCustomerTokens lists it; TokenStr is
@@ -38,12 +40,12 @@ func (c *aimClient) customerTokens(ctx context.Context, token string) ([]savedCa
 	h := http.Header{"ApiKey": {c.apiKey}, "AppId": {c.appID}, "OAuthToken": {ep.OAuthToken}, "Token": {token}}
 	var a struct {
 		CustomerTokens []savedCard
-		Status         aimStatus
+		Status         aim.Status
 	}
 	if err := c.call(ctx, "GetCustomerTokens", http.MethodGet, ep.NewEndpointDomain+"/api/GetCustomerTokens", nil, h, &a); err != nil {
 		return nil, err
 	}
-	if a.Status.failed() {
+	if a.Status.Failed() {
 		return nil, &rejectedError{a.Status}
 	}
 	return a.CustomerTokens, nil

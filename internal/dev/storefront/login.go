@@ -6,13 +6,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
 // securityAnswer is the part of the Security API's answer the store uses.
 type securityAnswer struct {
 	Token       string
 	UserDetails struct{ Firstname, LastName string }
-	Status      aimStatus
+	Status      aim.Status
 }
 
 // signIn logs the customer in with AIM's Security API
@@ -29,7 +31,7 @@ func (c *aimClient) signIn(ctx context.Context, username, password string) (secu
 	if err := c.call(ctx, "Security", http.MethodPost, ep.NewEndpointDomain+"/api/Security", q, h, &a); err != nil {
 		return securityAnswer{}, err
 	}
-	if a.Status.failed() {
+	if a.Status.Failed() {
 		return securityAnswer{}, &rejectedError{a.Status}
 	}
 	if a.Token == "" {

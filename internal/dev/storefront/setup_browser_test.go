@@ -2,7 +2,6 @@ package storefront_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -13,7 +12,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/devserver"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
 	"github.com/aimcards/customer-access-token/internal/dev/storefront"
 )
@@ -28,10 +29,10 @@ const chromiumPath = "/usr/bin/chromium"
 // each is its own origin.
 type site struct {
 	stack      *localrun.Stack
-	output     *localrun.Output // the function's and the emulator's output
-	pageURL    string           // allowed origin, with a trailing slash
-	otherURL   string           // not in ALLOWED_ORIGINS, with a trailing slash
-	apiURL     string           // the function's route
+	output     *devutil.Buffer // the function's and the emulator's output
+	pageURL    string          // allowed origin, with a trailing slash
+	otherURL   string          // not in ALLOWED_ORIGINS, with a trailing slash
+	apiURL     string          // the function's route
 	pageOrigin string
 }
 
@@ -42,7 +43,7 @@ func requireTool(t *testing.T, err error) {
 	if err == nil {
 		return
 	}
-	if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") != "true" {
+	if devutil.MaySkip(err) {
 		t.Skipf("browser test needs a tool that is missing: %v", err)
 	}
 	t.Fatalf("browser test setup: %v", err)
@@ -62,12 +63,12 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	apiL, pageL, otherL := listen(t), listen(t), listen(t)
 	s := &site{
-		output:     &localrun.Output{},
+		output:     &devutil.Buffer{},
 		pageOrigin: "http://" + pageL.Addr().String(),
 		apiURL:     "http://" + apiL.Addr().String() + devserver.Path,
 	}
 	s.pageURL, s.otherURL = s.pageOrigin+"/", "http://"+otherL.Addr().String()+"/"
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	stack, err := localrun.Start(ctx, localrun.Options{Output: s.output, Env: map[string]string{
 		"ALLOWED_ORIGINS":    s.pageOrigin,
@@ -83,7 +84,7 @@ func startSite(t *testing.T) *site {
 	s.stack = stack
 	store, err := storefront.New(storefront.Config{
 		CardAPIURL:  s.apiURL,
-		ServiceURL:  stack.SandboxURL + "/aeservices30",
+		ServiceURL:  stack.SandboxURL + aimsandbox.ServicePath,
 		APIKey:      stack.APIKey,
 		AppID:       localrun.AppID,
 		TokenCookie: localrun.TokenCookie,
@@ -129,6 +130,8 @@ func startBrowser(t *testing.T) context.Context {
 		"disable-component-update", "disable-sync", "disable-quic"} {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
+	// Not t.Context(): the browser must outlive the test body, since the
+	// tabs close in Cleanup, after t.Context() has ended.
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

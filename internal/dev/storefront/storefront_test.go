@@ -29,7 +29,7 @@ func newStore(t *testing.T) (*httptest.Server, *aimsandbox.Sandbox) {
 	t.Cleanup(aim.Close)
 	store, err := storefront.New(storefront.Config{
 		CardAPIURL:  testCardAPI,
-		ServiceURL:  aim.URL + "/aeservices30",
+		ServiceURL:  aim.URL + aimsandbox.ServicePath,
 		APIKey:      testAPIKey,
 		AppID:       testAppID,
 		TokenCookie: "aim_token",
@@ -69,6 +69,7 @@ func tokenCookie(resp *http.Response) *http.Cookie {
 }
 
 func TestLoginSetsHttpOnlyTokenCookie(t *testing.T) {
+	t.Parallel()
 	srv, sb := newStore(t)
 	resp := login(t, srv, aimsandbox.TestUsername, aimsandbox.TestPassword)
 	if resp.StatusCode != http.StatusOK {
@@ -91,6 +92,7 @@ func TestLoginSetsHttpOnlyTokenCookie(t *testing.T) {
 }
 
 func TestLoginErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, user, pass string
 		want             problemBody
@@ -132,6 +134,7 @@ func getCards(t *testing.T, srv *httptest.Server, token string) (*http.Response,
 }
 
 func TestCardsListsSavedCards(t *testing.T) {
+	t.Parallel()
 	srv, _ := newStore(t)
 	resp, body := getCards(t, srv, aimsandbox.TestCustomerToken)
 	if resp.StatusCode != http.StatusOK {
@@ -151,6 +154,7 @@ func TestCardsListsSavedCards(t *testing.T) {
 }
 
 func TestCardsNeedsAValidSession(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		token     string
@@ -185,6 +189,7 @@ func TestCardsNeedsAValidSession(t *testing.T) {
 }
 
 func TestPageNamesTheFunctionNotTheAPIKey(t *testing.T) {
+	t.Parallel()
 	srv, _ := newStore(t)
 	for _, path := range []string{"/", "/static/app.js", "/static/style.css"} {
 		resp, err := http.Get(srv.URL + path)
@@ -214,6 +219,7 @@ func TestPageNamesTheFunctionNotTheAPIKey(t *testing.T) {
 }
 
 func TestNewReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	_, err := storefront.New(storefront.Config{CardAPIURL: "/relative"})
 	if err == nil {
 		t.Fatal("New with an empty config: got nil error, want one")

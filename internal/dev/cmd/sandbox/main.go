@@ -32,8 +32,8 @@ func main() {
 		<-ctx.Done()
 		srv.Close()
 	}()
-	fmt.Printf("AIM sandbox on http://%s (AIM_SERVICE_URL http://%s/aeservices30, AppId %s); customer %s / %s, token %s\n",
-		*addr, *addr, localrun.AppID, aimsandbox.TestUsername, aimsandbox.TestPassword, aimsandbox.TestCustomerToken)
+	fmt.Printf("AIM sandbox on http://%s (AIM_SERVICE_URL http://%s%s, AppId %s); customer %s / %s, token %s\n",
+		*addr, *addr, aimsandbox.ServicePath, localrun.AppID, aimsandbox.TestUsername, aimsandbox.TestPassword, aimsandbox.TestCustomerToken)
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, "sandbox:", err)
 		os.Exit(1)

@@ -30,9 +30,6 @@ import (
 	"github.com/aimcards/customer-access-token/internal/dev/storefront"
 )
 
-// serviceURLPath is where the sandbox serves AeServices30 (GetEndPoint).
-const serviceURLPath = "/aeservices30"
-
 // shutdownGrace bounds the wait for open requests on Ctrl-C.
 const shutdownGrace = 5 * time.Second
 
@@ -68,7 +65,7 @@ func run(ctx context.Context, apiPort, pagePort int, out, logs io.Writer) (err e
 	defer func() { err = errors.Join(err, stack.Close()) }()
 	store, err := storefront.New(storefront.Config{
 		CardAPIURL:  apiURL,
-		ServiceURL:  stack.SandboxURL + serviceURLPath,
+		ServiceURL:  stack.SandboxURL + aimsandbox.ServicePath,
 		APIKey:      stack.APIKey,
 		AppID:       localrun.AppID,
 		TokenCookie: localrun.TokenCookie,

@@ -1,8 +1,13 @@
-package moto
+package devutil_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
+)
 
 func TestTailKeepsLastLines(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		writes []string
@@ -15,7 +20,8 @@ func TestTailKeepsLastLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tl := newTail(3)
+			t.Parallel()
+			tl := devutil.NewTail(3)
 			for _, w := range tt.writes {
 				if n, err := tl.Write([]byte(w)); n != len(w) || err != nil {
 					t.Fatalf("Write(%q) = %d, %v; want %d, nil", w, n, err, len(w))

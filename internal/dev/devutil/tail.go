@@ -1,4 +1,4 @@
-package moto
+package devutil
 
 import (
 	"bytes"
@@ -6,19 +6,21 @@ import (
 	"sync"
 )
 
-// tail is an io.Writer that keeps the last lines written to it, so a failed
-// start can show what moto_server said.
-type tail struct {
+// Tail is an io.Writer that keeps only the last lines written to it, so an
+// error can show what a child process said last. It is safe for several
+// goroutines.
+type Tail struct {
 	mu    sync.Mutex
 	max   int
 	lines []string
 	part  []byte // an unfinished last line
 }
 
-func newTail(max int) *tail { return &tail{max: max} }
+// NewTail returns a Tail that keeps the last lines complete lines.
+func NewTail(lines int) *Tail { return &Tail{max: lines} }
 
-// Write records p, keeping at most t.max complete lines.
-func (t *tail) Write(p []byte) (int, error) {
+// Write records p, keeping at most the last t.max complete lines.
+func (t *Tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.part = append(t.part, p...)
@@ -37,7 +39,7 @@ func (t *tail) Write(p []byte) (int, error) {
 }
 
 // String returns the kept lines, and any unfinished one, joined by newlines.
-func (t *tail) String() string {
+func (t *Tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	lines := t.lines

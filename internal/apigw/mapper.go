@@ -1,0 +1,85 @@
+package apigw
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Options are the rules from configuration that parsing and answering follow.
+type Options struct {
+	TokenCookie      string   // cookie carrying the customer token; "" for none
+	AllowedOrigins   []string // origins answered with CORS headers and preflights
+	ErrorRedirectURL *url.URL // page redirect-mode errors go to; nil: problem+json
+}
+
+// Mapper parses events into requests and builds the answers to them, under
+// one set of Options. Build it with NewMapper.
+type Mapper struct {
+	opts Options
+	// errorPage is the error page's URL up to error=, and errorFragment
+	// its fragment, so an error adds only its code.
+	errorPage, errorFragment string
+}
+
+// NewMapper builds a Mapper.
+func NewMapper(opts Options) *Mapper {
+	m := &Mapper{opts: opts}
+	if opts.ErrorRedirectURL != nil {
+		m.errorPage, m.errorFragment = errorPagePrefix(opts.ErrorRedirectURL)
+	}
+	return m
+}
+
+// Request is everything the handler needs from one event, read once.
+type Request struct {
+	Format    Format // the payload format, answered in
+	Method    string // upper-case
+	RequestID string // API Gateway's requestContext.requestId
+	Origin    string // the Origin header when it is an allowed origin; "" otherwise
+	WantsJSON bool   // the caller asked for JSON rather than a redirect
+	Call      Call   // the AIM call a GET asks for
+	// Err is why the request cannot be served, to be answered: a
+	// *RequestError, or an error wrapping ErrUnknownFormat when the payload
+	// is no API Gateway event. Nil for a GET to call AIM with and for a
+	// preflight from an allowed origin.
+	Err error
+}
+
+// Parse reads an event once: its format, method and origin, then for a
+// GET whether JSON is wanted and the AIM call, for an OPTIONS whether the
+// origin may preflight. It does no I/O and never panics on any input.
+func (m *Mapper) Parse(payload []byte) Request {
+	ev, err := decode(payload)
+	if err != nil {
+		return Request{Format: ev.Format, Err: err}
+	}
+	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Origin: m.allowedOrigin(ev)}
+	switch req.Method {
+	case http.MethodGet:
+		req.WantsJSON, req.Err = wantsJSON(ev)
+		if req.Err != nil {
+			// A broken format parameter is answered as JSON was asked.
+			req.WantsJSON = true
+			return req
+		}
+		req.Call, req.Err = parseCall(ev, m.opts.TokenCookie)
+	case http.MethodOptions:
+		if req.Origin == "" {
+			req.Err = &RequestError{Code: CodeOriginNotAllowed, Param: "Origin"}
+		}
+	default:
+		req.Err = &RequestError{Code: CodeMethodNotAllowed, Param: "method"}
+	}
+	return req
+}
+
+// allowedOrigin returns the request's Origin when it was sent once and is
+// one of the allowed origins.
+func (m *Mapper) allowedOrigin(ev event) string {
+	origin, n := ev.Header("origin")
+	if n != 1 || origin == "" || !slices.Contains(m.opts.AllowedOrigins, origin) {
+		return ""
+	}
+	return origin
+}

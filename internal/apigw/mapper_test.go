@@ -1,0 +1,59 @@
+package apigw
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestParseRequest checks what Parse carries besides the call: the format,
+// API Gateway's request id, the allowed origin, and the method and origin
+// refusals.
+func TestParseRequest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file     string
+		format   Format
+		method   string
+		origin   string
+		wantCode Code // of the *RequestError; "" for none
+	}{
+		{file: "httpapi-update-card.json", format: FormatHTTP, method: "GET", origin: shop},
+		{file: "rest-add-customer-card.json", format: FormatREST, method: "GET", origin: shop},
+		{file: "httpapi-preflight.json", format: FormatHTTP, method: "OPTIONS", origin: shop},
+		{file: "rest-preflight.json", format: FormatREST, method: "OPTIONS", origin: shop},
+		{file: "httpapi-preflight-bad-origin.json", format: FormatHTTP, method: "OPTIONS", wantCode: CodeOriginNotAllowed},
+		{file: "httpapi-method-post.json", format: FormatHTTP, method: "POST", origin: shop, wantCode: CodeMethodNotAllowed},
+	}
+	m := NewMapper(Options{TokenCookie: "aim_token", AllowedOrigins: []string{shop}})
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			req := m.Parse(readEvent(t, tt.file))
+			if req.Format != tt.format || req.Method != tt.method || req.Origin != tt.origin || req.RequestID == "" {
+				t.Errorf("got format %v method %q origin %q request id %q, want %v %q %q and an id", req.Format, req.Method, req.Origin, req.RequestID, tt.format, tt.method, tt.origin)
+			}
+			var re *RequestError
+			switch {
+			case tt.wantCode == "" && req.Err != nil:
+				t.Errorf("got error %v, want none", req.Err)
+			case tt.wantCode != "" && (!errors.As(req.Err, &re) || re.Problem().Code != tt.wantCode):
+				t.Errorf("got error %v, want code %s", req.Err, tt.wantCode)
+			}
+		})
+	}
+}
+
+// TestParseUnreadable checks an unreadable payload and an unreadable 2.0
+// query string are request errors, the second one answered in 2.0.
+func TestParseUnreadable(t *testing.T) {
+	t.Parallel()
+	m := NewMapper(Options{})
+	if req := m.Parse([]byte("hello")); !errors.Is(req.Err, ErrUnknownFormat) || req.Format != FormatUnknown {
+		t.Errorf("got %v in format %v, want ErrUnknownFormat in unknown", req.Err, req.Format)
+	}
+	req := m.Parse([]byte(`{"version":"2.0","rawQueryString":"Mode=%zz","requestContext":{"http":{"method":"GET"}}}`))
+	var re *RequestError
+	if !errors.As(req.Err, &re) || re.Param != "query string" || req.Format != FormatHTTP {
+		t.Errorf("got %v in format %v, want a query string error in 2.0", req.Err, req.Format)
+	}
+}

@@ -1,0 +1,39 @@
+package apigw
+
+// The outcomes a Response reports for the invocation log.
+const (
+	outcomeRedirect  = "redirect"
+	outcomeJSON      = "json"
+	outcomePreflight = "preflight"
+	outcomeError     = "error"
+)
+
+// Result is what the handler answers a request with. Build it with Access,
+// Failure or Preflight; the zero Result is an internal error.
+type Result struct {
+	kind                        resultKind
+	token, accountManagementURL string
+	problem                     Problem
+}
+
+type resultKind int
+
+const (
+	resultFailure resultKind = iota
+	resultAccess
+	resultPreflight
+)
+
+// Access answers with a customer access token: a redirect to
+// accountManagementURL, or both in a JSON body when the caller asked for it.
+func Access(token, accountManagementURL string) Result {
+	return Result{kind: resultAccess, token: token, accountManagementURL: accountManagementURL}
+}
+
+// Failure answers with a problem: problem+json or, for a redirect-mode
+// request with an error page configured, a redirect to that page.
+func Failure(p Problem) Result { return Result{kind: resultFailure, problem: p} }
+
+// Preflight answers a CORS preflight that Parse found to come from an
+// allowed origin.
+func Preflight() Result { return Result{kind: resultPreflight} }

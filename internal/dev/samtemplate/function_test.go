@@ -1,0 +1,141 @@
+package samtemplate
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Lambda's log levels, lowest first.
+var (
+	applicationLevels = []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+	systemLevels      = []string{"DEBUG", "INFO", "WARN"}
+)
+
+// TestLogLevelParametersReachLoggingConfig checks LoggingConfig takes both
+// levels from parameters offering only levels Lambda accepts. The application
+// level stops at INFO: Lambda files a JSON line without "level" (every metric
+// record) under INFO, so a higher level would drop the metrics.
+func TestLogLevelParametersReachLoggingConfig(t *testing.T) {
+	tpl := transformed(t)
+	logging, _ := function(t, tpl)["LoggingConfig"].(map[string]any)
+	if logging["LogFormat"] != "JSON" {
+		t.Errorf("LogFormat: got %v, want JSON (Lambda applies log levels only to JSON logs)", logging["LogFormat"])
+	}
+	for key, allowed := range map[string][]string{
+		"ApplicationLogLevel": applicationLevels[:slices.Index(applicationLevels, "INFO")+1],
+		"SystemLogLevel":      systemLevels,
+	} {
+		name, p := paramRef(t, tpl, "LoggingConfig."+key, logging[key])
+		if len(p.AllowedValues) == 0 {
+			t.Errorf("%s: no AllowedValues", name)
+		}
+		for _, v := range p.AllowedValues {
+			if !slices.Contains(allowed, scalarString(v)) {
+				t.Errorf("%s offers %v; want only %v", name, v, allowed)
+			}
+		}
+		if def, _ := p.DefaultString(); p.Check(def) != nil {
+			t.Errorf("%s default %q is not one of its AllowedValues", name, def)
+		}
+	}
+	group, _ := ref(logging["LogGroup"])
+	resource(t, tpl, group, "AWS::Logs::LogGroup")
+}
+
+// statement is one IAM statement of the function's role and the condition
+// that guards its policy ("" when it always applies).
+type statement struct {
+	guard string
+	body  map[string]any
+}
+
+func roleStatements(t *testing.T, tpl Template) (managed []any, statements []statement) {
+	t.Helper()
+	roleID, attr, ok := getAtt(function(t, tpl)["Role"])
+	if !ok || attr != "Arn" {
+		t.Fatalf("function Role: got %v, want the SAM-made role's Arn", function(t, tpl)["Role"])
+	}
+	role := resource(t, tpl, roleID, "AWS::IAM::Role").Properties
+	managed, _ = role["ManagedPolicyArns"].([]any)
+	policies, _ := role["Policies"].([]any)
+	for _, p := range policies {
+		guard := ""
+		if args, ok := field(p, "Fn::If").([]any); ok && len(args) == 3 {
+			refTo(t, "policy Fn::If else branch", args[2], "AWS::NoValue")
+			guard, p = str(args[0]), args[1]
+		}
+		list, _ := field(field(p, "PolicyDocument"), "Statement").([]any)
+		for _, s := range list {
+			body, _ := s.(map[string]any)
+			statements = append(statements, statement{guard, body})
+		}
+	}
+	return managed, statements
+}
+
+// TestLeastPrivilege checks the role: the basic execution policy (logs), read
+// of the one secret, and kms:Decrypt on the given key through Secrets Manager
+// only when a key is given. Nothing else.
+func TestLeastPrivilege(t *testing.T) {
+	tpl := transformed(t)
+	managed, statements := roleStatements(t, tpl)
+	if len(managed) != 1 || !strings.HasSuffix(str(managed[0]), ":policy/service-role/AWSLambdaBasicExecutionRole") {
+		t.Errorf("ManagedPolicyArns: got %v, want only AWSLambdaBasicExecutionRole", managed)
+	}
+	seen := map[string]bool{}
+	for _, s := range statements {
+		if s.body["Effect"] != "Allow" {
+			continue
+		}
+		actions := stringList(s.body["Action"])
+		resource := resolvedRef(s.body["Resource"])
+		switch {
+		case slices.Equal(actions, []string{"secretsmanager:GetSecretValue"}):
+			seen["secret"] = true
+			if s.guard != "" || resource != "ApiKeySecretArn" {
+				t.Errorf("GetSecretValue: guard %q, resource %v; want always, on ApiKeySecretArn only", s.guard, s.body["Resource"])
+			}
+		case slices.Equal(actions, []string{"kms:Decrypt"}):
+			seen["kms"] = true
+			if resource != "KmsKeyArn" || field(field(s.body["Condition"], "StringEquals"), "kms:ViaService") == nil {
+				t.Errorf("kms:Decrypt: got resource %v, condition %v; want KmsKeyArn via Secrets Manager", s.body["Resource"], s.body["Condition"])
+			}
+			if s.guard == "" || exists(t, tpl, s.guard, nil) || !exists(t, tpl, s.guard, withKMS) {
+				t.Errorf("kms:Decrypt guard %q: want it only when KmsKeyArn is set", s.guard)
+			}
+		default:
+			t.Errorf("unexpected permission %v on %v", actions, s.body["Resource"])
+		}
+	}
+	if !seen["secret"] || !seen["kms"] {
+		t.Errorf("got statements for %v, want the secret and the optional KMS key", keys(seen))
+	}
+}
+
+// resolvedRef returns the parameter a Resource names directly or through
+// Fn::Sub ["${x}", {x: {Ref: name}}], as SAM's policy templates write it.
+func resolvedRef(v any) string {
+	if name, ok := ref(v); ok {
+		return name
+	}
+	if names := references(v); len(names) == 1 {
+		if sub, ok := field(v, "Fn::Sub").([]any); ok && len(sub) == 2 && regexp.MustCompile(`^\$\{\w+\}$`).MatchString(str(sub[0])) {
+			return names[0]
+		}
+	}
+	return ""
+}
+
+func stringList(v any) []string {
+	if s, ok := v.(string); ok {
+		return []string{s}
+	}
+	var out []string
+	items, _ := v.([]any)
+	for _, item := range items {
+		out = append(out, str(item))
+	}
+	return out
+}

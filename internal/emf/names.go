@@ -1,0 +1,59 @@
+package emf
+
+// DefaultNamespace is the CloudWatch namespace when none is configured.
+const DefaultNamespace = "AIMCards/CustomerAccessToken"
+
+// Metric names, as alarms and dashboards must spell them.
+const (
+	MetricRequests          = "Requests"          // every invocation: 1
+	MetricServerErrors      = "ServerErrors"      // 1 when the status is 5xx
+	MetricUpstreamErrors    = "UpstreamErrors"    // 1 on upstream_error or upstream_timeout
+	MetricUnavailable       = "Unavailable"       // 1 on unavailable
+	MetricStaleCredentials  = "StaleCredentials"  // 1 when stale credentials served the request
+	MetricColdStart         = "ColdStart"         // 1 on an environment's first invocation
+	MetricAIMLatency        = "AIMLatency"        // ms in CustomerAccessToken; only when it was called
+	MetricCredentialLatency = "CredentialLatency" // ms fetching the ApiKey and endpoint
+)
+
+// Dimension names.
+const (
+	DimensionFunctionName    = "FunctionName"
+	DimensionFunctionVersion = "FunctionVersion"
+	DimensionOutcome         = "Outcome"
+	DimensionCode            = "Code"
+)
+
+// Outcome values.
+const (
+	OutcomeRedirect   = "redirect"
+	OutcomeJSON       = "json"
+	OutcomePreflight  = "preflight"
+	OutcomeError      = "error"
+	OutcomeUnreadable = "unreadable" // the event itself could not be decoded
+	OutcomeUnknown    = "unknown"    // stands in for an empty Outcome
+)
+
+// CodeOK is the Code dimension of an answer that is not a problem.
+const CodeOK = "ok"
+
+// The problem codes that count as upstream failures (see the README's
+// error table); a test keeps them equal to the answer's codes.
+const (
+	codeUpstreamError   = "upstream_error"
+	codeUpstreamTimeout = "upstream_timeout"
+	codeUnavailable     = "unavailable"
+)
+
+// Property names: members of the record that are not dimensions, so they
+// create no metrics, but join the record to the log line and access log.
+const (
+	PropertyRequestID    = "request_id"
+	PropertyAPIRequestID = "apigw_request_id"
+	PropertyStatus       = "status"
+)
+
+// Fallbacks for a Writer built outside Lambda (local runs, tests).
+const (
+	localFunctionName    = "local"
+	localFunctionVersion = "$LATEST"
+)
