@@ -20,8 +20,11 @@ type config struct {
 	CacheTTL             time.Duration
 	TokenCookie          string
 	AllowedOrigins       []string
-	ErrorRedirectURL     *url.URL // parsed once; answers append error=<code> to it
-	RedirectAllowedHosts []string // exact hosts AccountManagementUrl may redirect to
+	ErrorRedirectURL     *url.URL      // parsed once; answers append error=<code> to it
+	RedirectAllowedHosts []string      // exact hosts AccountManagementUrl may redirect to
+	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
+	StaleMax             time.Duration // STALE_MAX
+	FailureBackoff       time.Duration // FAILURE_BACKOFF
 }
 
 // parseConfig reads every variable and reports all problems together.
@@ -39,6 +42,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 		AllowedOrigins:       p.origins("ALLOWED_ORIGINS"),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
 		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
+		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
+		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
+		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 	}
 	return c, errors.Join(p.problems...)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	want := config{
 		SecretID: "aim/api-key", AppID: "app", ServiceURL: "https://active-ewebservice.biz/aeservices30",
-		AIMTimeout: 4 * time.Second, CacheTTL: 5 * time.Minute,
+		AIMTimeout: 4 * time.Second, CacheTTL: 5 * time.Minute, StaleMax: time.Hour, FailureBackoff: 5 * time.Second,
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -35,6 +37,7 @@ func TestParseConfigAll(t *testing.T) {
 		"AIM_TIMEOUT": "2500ms", "CACHE_TTL": "1m", "TOKEN_COOKIE": "aim_token",
 		"ALLOWED_ORIGINS": "https://shop.example.com, http://localhost:3000/", "ERROR_REDIRECT_URL": "https://shop.example.com/error/?x=1",
 		"REDIRECT_ALLOWED_HOSTS": "10846.Active-E.net",
+		"AIM_ENDPOINT_HOSTS":     " .Active-E.net, store.example:443 ,", "STALE_MAX": "2h", "FAILURE_BACKOFF": "250ms",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +52,35 @@ func TestParseConfigAll(t *testing.T) {
 	if diff := cmp.Diff([]string{"10846.active-e.net"}, cfg.RedirectAllowedHosts); diff != "" {
 		t.Errorf("hosts (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff([]string{".active-e.net", "store.example:443"}, cfg.EndpointHosts); diff != "" {
+		t.Errorf("endpoint hosts (-want +got):\n%s", diff)
+	}
+	if cfg.StaleMax != 2*time.Hour || cfg.FailureBackoff != 250*time.Millisecond {
+		t.Errorf("got STALE_MAX %s FAILURE_BACKOFF %s, want 2h 250ms", cfg.StaleMax, cfg.FailureBackoff)
+	}
+}
+
+// TestBuildRefusesAPinnedEndpointThatFailsTheChecks checks that
+// AIM_ENDPOINT_URL meets the rules of a discovered endpoint at start.
+func TestBuildRefusesAPinnedEndpointThatFailsTheChecks(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	tests := []struct{ endpoint, hosts, want string }{
+		{"http://store.example", "", "plain http"},
+		{"https://evil.example", ".active-e.net", "not an allowed endpoint host"},
+		{"https://store.example", "https://store.example", "EndpointHosts"},
+	}
+	for _, tt := range tests {
+		cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "aim", "AIM_APP_ID": "app",
+			"AIM_ENDPOINT_URL": tt.endpoint, "AIM_ENDPOINT_HOSTS": tt.hosts}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s with %q: got %v, want an error containing %q", tt.endpoint, tt.hosts, err, tt.want)
+		}
+	}
 }
 
 // TestParseConfigReportsAllProblems checks every bad variable is named at once.
@@ -57,11 +89,12 @@ func TestParseConfigReportsAllProblems(t *testing.T) {
 	_, err := parseConfig(env(map[string]string{
 		"AIM_SERVICE_URL": "ftp://x", "AIM_ENDPOINT_URL": "https://x/?q=1", "AIM_TIMEOUT": "soon", "CACHE_TTL": "-1s",
 		"TOKEN_COOKIE": "a b", "ALLOWED_ORIGINS": "https://shop.example.com/path", "ERROR_REDIRECT_URL": "/relative",
+		"STALE_MAX": "0s", "FAILURE_BACKOFF": "2m",
 	}))
 	if err == nil {
 		t.Fatal("got no error, want every problem")
 	}
-	for _, name := range []string{"AIM_API_KEY_SECRET_ID", "AIM_APP_ID", "AIM_SERVICE_URL", "AIM_ENDPOINT_URL", "AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL"} {
+	for _, name := range []string{"AIM_API_KEY_SECRET_ID", "AIM_APP_ID", "AIM_SERVICE_URL", "AIM_ENDPOINT_URL", "AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL", "STALE_MAX", "FAILURE_BACKOFF"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

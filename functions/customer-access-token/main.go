@@ -44,21 +44,25 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		return nil, err
 	}
 	client, err := aim.NewClient(aim.Options{
-		ServiceURL:  cfg.ServiceURL,
-		EndpointURL: cfg.EndpointURL,
-		AppID:       cfg.AppID,
-		Timeout:     cfg.AIMTimeout,
+		ServiceURL:    cfg.ServiceURL,
+		EndpointURL:   cfg.EndpointURL,
+		EndpointHosts: cfg.EndpointHosts,
+		AppID:         cfg.AppID,
+		Timeout:       cfg.AIMTimeout,
 	})
 	if err != nil {
 		return nil, err
 	}
 	keys := secrets.NewCache(secretsmanager.NewFromConfig(awsCfg), secrets.Options{
 		SecretID: cfg.SecretID, Field: cfg.SecretField, TTL: cfg.CacheTTL, Logger: log,
+		StaleMax: cfg.StaleMax, FailureBackoff: cfg.FailureBackoff,
 	})
 	return handler.New(handler.Options{
 		Keys:                 keys,
 		AIM:                  client,
 		CacheTTL:             cfg.CacheTTL,
+		StaleMax:             cfg.StaleMax,
+		FailureBackoff:       cfg.FailureBackoff,
 		CredentialBudget:     cfg.AIMTimeout,
 		TokenCookie:          cfg.TokenCookie,
 		AllowedOrigins:       cfg.AllowedOrigins,

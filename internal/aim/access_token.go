@@ -37,10 +37,14 @@ const OpCustomerAccessToken = "CustomerAccessToken"
 
 // CustomerAccessToken asks the store's AIM server for a link to AIM's hosted
 // card-management page for the customer signed in with req.Token. A 2xx
-// answer without an AccountManagementUrl is an error.
+// answer without an AccountManagementUrl is an error, and so is an endpoint
+// that GetEndPoint would refuse: nothing is sent to it.
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=CustomerAccessToken
 func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req AccessTokenRequest) (AccessToken, error) {
+	if err := c.checkCredsEndpoint(creds.Endpoint.URL); err != nil {
+		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: err}
+	}
 	var tok AccessToken
 	cl := call{op: OpCustomerAccessToken, base: creds.Endpoint.URL, query: req.query(), header: req.header(creds)}
 	status, err := c.get(ctx, cl, &tok)

@@ -55,7 +55,7 @@ func TestCustomerAccessTokenSendsRequest(t *testing.T) {
 			f := newFakeAIM(t, reply{body: okBody})
 			creds := credsFor(f)
 			creds.Endpoint.URL += tt.base
-			got, err := newClient(t, "http://unused.invalid").CustomerAccessToken(context.Background(), creds, tt.req)
+			got, err := newClient(t, "https://unused.invalid").CustomerAccessToken(context.Background(), creds, tt.req)
 			if err != nil {
 				t.Fatalf("CustomerAccessToken: %v", err)
 			}
@@ -121,7 +121,7 @@ func TestCustomerAccessTokenReusesConnections(t *testing.T) {
 }
 
 func TestCustomerAccessTokenWithoutEndpoint(t *testing.T) {
-	c := newClient(t, "http://unused.invalid")
+	c := newClient(t, "https://unused.invalid")
 	_, err := c.CustomerAccessToken(context.Background(), aim.Credentials{APIKey: apiKey}, aim.AccessTokenRequest{Token: custToken})
 	var e *aim.Error
 	if !errors.As(err, &e) || e.Kind != aim.KindUpstream {

@@ -41,11 +41,20 @@ type Options struct {
 	HTTPClient *http.Client
 	// ServiceURL is the AeServices30 base, e.g.
 	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
-	// ServiceURL+"/api/GetEndPoint".
+	// ServiceURL+"/api/GetEndPoint". It must be https (plain http only to a
+	// loopback host).
 	ServiceURL string
 	// EndpointURL, when set, replaces the discovered NewEndpointDomain (the
-	// OAuthToken still comes from GetEndPoint).
+	// OAuthToken still comes from GetEndPoint). It must pass the same checks
+	// as a discovered endpoint (see EndpointHosts).
 	EndpointURL string
+	// EndpointHosts, when not empty, lists the hosts an endpoint may have:
+	// "host" (or "host:port") exactly, ".example.com" for every host below
+	// example.com, case-insensitively; an entry without a port allows any
+	// port. Whatever the list, an endpoint must be https (plain http only to
+	// localhost, 127.0.0.0/8 or ::1); a discovered endpoint that fails is an
+	// upstream error and gets no request.
+	EndpointHosts []string
 	// AppID is the AIM AppId of this integration. Required.
 	AppID string
 	// Timeout bounds one call, its retry included (default 4s); the ctx
@@ -58,37 +67,54 @@ type Options struct {
 
 // Client calls AIM. It is safe for concurrent use; build one and share it.
 type Client struct {
-	httpClient  *http.Client
-	serviceURL  string
-	endpointURL string
-	appID       string
-	timeout     time.Duration
-	maxBody     int64
+	httpClient    *http.Client
+	serviceURL    string
+	endpointURL   string
+	endpointHosts []hostPattern
+	appID         string
+	timeout       time.Duration
+	maxBody       int64
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.
 func NewClient(opts Options) (*Client, error) {
-	if err := opts.validate(); err != nil {
+	hosts, err := opts.validate()
+	if err != nil {
 		return nil, err
 	}
 	return &Client{
-		httpClient:  withoutRedirects(opts.HTTPClient),
-		serviceURL:  strings.TrimRight(opts.ServiceURL, "/"),
-		endpointURL: strings.TrimRight(opts.EndpointURL, "/"),
-		appID:       opts.AppID,
-		timeout:     cmp.Or(opts.Timeout, defaultTimeout),
-		maxBody:     cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
+		httpClient:    withoutRedirects(opts.HTTPClient),
+		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
+		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
+		endpointHosts: hosts,
+		appID:         opts.AppID,
+		timeout:       cmp.Or(opts.Timeout, defaultTimeout),
+		maxBody:       cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
 	}, nil
 }
 
-// validate reports every problem of o at once.
-func (o Options) validate() error {
+// validate reports every problem of o at once and returns the parsed
+// EndpointHosts.
+func (o Options) validate() ([]hostPattern, error) {
 	var errs []error
-	if _, err := parseBaseURL(o.ServiceURL); err != nil {
+	// GetEndPoint sends the ApiKey to ServiceURL: the same scheme rule as
+	// for an endpoint, without the allow-list (it is AIM's host, not the
+	// store's).
+	if u, err := parseBaseURL(o.ServiceURL); err != nil {
+		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
+	} else if err := checkEndpoint(u, nil); err != nil {
 		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
 	}
+	hosts, err := parseHostPatterns(o.EndpointHosts)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("EndpointHosts: %w", err))
+	}
 	if o.EndpointURL != "" {
-		if _, err := parseBaseURL(o.EndpointURL); err != nil {
+		u, err := parseBaseURL(o.EndpointURL)
+		if err == nil {
+			err = checkEndpoint(u, hosts)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("EndpointURL: %w", err))
 		}
 	}
@@ -102,9 +128,9 @@ func (o Options) validate() error {
 		errs = append(errs, errors.New("option MaxBodyBytes must not be negative"))
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
+		return nil, fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
 	}
-	return nil
+	return hosts, nil
 }
 
 // parseBaseURL accepts an absolute http or https URL with a host and without

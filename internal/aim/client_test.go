@@ -24,6 +24,7 @@ func TestNewClientValidates(t *testing.T) {
 		{"empty ServiceURL", func(o *aim.Options) { o.ServiceURL = "" }, []string{"ServiceURL"}},
 		{"relative ServiceURL", func(o *aim.Options) { o.ServiceURL = "aeservices30" }, []string{"ServiceURL"}},
 		{"ftp ServiceURL", func(o *aim.Options) { o.ServiceURL = "ftp://a.example" }, []string{"ServiceURL"}},
+		{"plain http ServiceURL to a public host", func(o *aim.Options) { o.ServiceURL = "http://active-ewebservice.biz/aeservices30" }, []string{"ServiceURL: plain http"}},
 		{"ServiceURL with user info", func(o *aim.Options) { o.ServiceURL = "https://u:hunter2@a.example" }, []string{"ServiceURL"}},
 		{"ServiceURL with a query", func(o *aim.Options) { o.ServiceURL = "https://a.example/?k=v" }, []string{"ServiceURL"}},
 		{"bad EndpointURL", func(o *aim.Options) { o.EndpointURL = "10846.active-e.net" }, []string{"EndpointURL"}},

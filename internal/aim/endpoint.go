@@ -27,7 +27,9 @@ const OpGetEndPoint = "GetEndPoint"
 
 // GetEndPoint discovers the store's own AIM server and the OAuthToken that
 // later calls send, using the store's apiKey. With Options.EndpointURL set,
-// that URL replaces the discovered one.
+// that URL replaces the discovered one. A discovered endpoint that is not
+// https (plain http to a loopback host aside) or not in
+// Options.EndpointHosts is a KindUpstream error.
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=GetEndPoint
 func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, error) {
@@ -42,16 +44,17 @@ func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, erro
 	}
 	u := c.endpointURL
 	if u == "" {
-		if u, err = endpointURL(resp.NewEndpointDomain); err != nil {
+		if u, err = endpointURL(resp.NewEndpointDomain, c.endpointHosts); err != nil {
 			return Endpoint{}, &Error{Op: OpGetEndPoint, Kind: KindUpstream, HTTPStatus: status, Err: err}
 		}
 	}
 	return Endpoint{URL: u, OAuthToken: resp.OAuthToken}, nil
 }
 
-// endpointURL checks a discovered NewEndpointDomain and drops its trailing
-// slash. A bare "host:port" gets https://, since AIM's examples are https.
-func endpointURL(domain string) (string, error) {
+// endpointURL checks a discovered NewEndpointDomain against checkEndpoint
+// and drops its trailing slash. A bare "host:port" gets https://, since
+// AIM's examples are https.
+func endpointURL(domain string, allowed []hostPattern) (string, error) {
 	domain = strings.TrimSpace(domain)
 	if domain == "" {
 		return "", errors.New("answer has no NewEndpointDomain")
@@ -60,8 +63,11 @@ func endpointURL(domain string) (string, error) {
 		domain = "https://" + domain
 	}
 	u, err := parseBaseURL(domain)
+	if err == nil {
+		err = checkEndpoint(u, allowed)
+	}
 	if err != nil {
-		return "", errors.New("NewEndpointDomain " + err.Error())
+		return "", errors.New("NewEndpointDomain refused: " + err.Error())
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

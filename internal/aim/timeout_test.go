@@ -60,6 +60,6 @@ func TestCustomerAccessTokenConnectionRefused(t *testing.T) {
 	f := newFakeAIM(t, reply{body: okBody})
 	creds := credsFor(f)
 	f.Close()
-	_, err := newClient(t, "http://unused.invalid").CustomerAccessToken(context.Background(), creds, aim.AccessTokenRequest{Token: custToken})
+	_, err := newClient(t, "https://unused.invalid").CustomerAccessToken(context.Background(), creds, aim.AccessTokenRequest{Token: custToken})
 	checkError(t, err, aim.Error{Op: "CustomerAccessToken", Kind: aim.KindUpstream})
 }

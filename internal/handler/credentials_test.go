@@ -69,10 +69,10 @@ func TestEndpointCache(t *testing.T) {
 	}
 	invoke(t, h, ev)
 	if client.endpointCalls != 2 {
-		t.Errorf("during an outage: got %d GetEndPoint calls, want 2 (retried after %s)", client.endpointCalls, staleRetry)
+		t.Errorf("during an outage: got %d GetEndPoint calls, want 2 (retried after %s)", client.endpointCalls, defaultStaleRetry)
 	}
 	fail = false
-	clock.advance(staleRetry)
+	clock.advance(defaultStaleRetry)
 	invoke(t, h, ev)
 	if client.endpointCalls != 3 {
 		t.Errorf("recovery: got %d GetEndPoint calls, want 3", client.endpointCalls)

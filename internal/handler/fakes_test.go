@@ -34,7 +34,7 @@ type fakeKeys struct {
 	refreshes int
 }
 
-func (f *fakeKeys) APIKey(context.Context) (string, error) { return f.key, f.err }
+func (f *fakeKeys) APIKey(context.Context) (string, bool, error) { return f.key, false, f.err }
 
 func (f *fakeKeys) Refresh(context.Context) (string, bool, error) {
 	if f.limited {

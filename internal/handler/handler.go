@@ -15,9 +15,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
-// KeySource holds the store's AIM ApiKey (see secrets.Cache).
+// KeySource holds the store's AIM ApiKey (see secrets.Cache). stale is set
+// when a refresh failed and an older key is served.
 type KeySource interface {
-	APIKey(ctx context.Context) (string, error)
+	APIKey(ctx context.Context) (key string, stale bool, err error)
 	Refresh(ctx context.Context) (key string, refreshed bool, err error)
 }
 
@@ -39,6 +40,13 @@ type Options struct {
 	RedirectAllowedHosts []string      // exact hosts allowed in AccountManagementUrl; empty: any
 	Logger               *slog.Logger
 	Now                  func() time.Time
+
+	// The endpoint cache in an incident (see credentials). CacheTTL is
+	// shortened at random by up to a tenth per discovery.
+	StaleMax       time.Duration       // longest a stale endpoint and OAuthToken serve while discovery fails; default 1h
+	FailureBackoff time.Duration       // bound of the jittered wait (a fifth of it to all of it) after a failed discovery with nothing to serve; default 5s
+	StaleRetry     time.Duration       // wait before discovery is tried again while a stale endpoint serves; default 30s
+	Rand           func(n int64) int64 // draws jitter in [0, n); default rand.Int64N
 }
 
 // answerMargin is kept back from the Lambda deadline for answering.
@@ -68,7 +76,7 @@ func New(opts Options) *Handler {
 		mapper: apigw.NewMapper(apigw.Options{
 			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
 		}),
-		creds: newCredentials(opts.Keys, opts.AIM, opts.CacheTTL, opts.Now, opts.Logger),
+		creds: newCredentials(opts),
 		log:   opts.Logger,
 	}
 }
@@ -79,11 +87,13 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	start := h.opts.Now()
-	if _, err := h.creds.get(ctx); err != nil {
+	var u credUsage
+	if _, err := h.creds.get(ctx, &u); err != nil {
 		h.log.Warn("credential prefetch failed; will retry on the first request", "error", err.Error())
 		return
 	}
-	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds())
+	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
+		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
 
 // Handle is the Lambda entry point: parse, then credentials and AIM, then

@@ -22,6 +22,7 @@ type record struct {
 	cause     string
 	aimCalls  int
 	aimTime   time.Duration
+	creds     credUsage // Secrets Manager and discovery time, stale credentials
 	urlHost   string
 	secrets   []string // values that must never be logged, blanked from cause
 }
@@ -51,6 +52,9 @@ func (h *Handler) logRecord(rec *record) {
 		slog.Int("status", rec.status),
 		slog.Int("aim_calls", rec.aimCalls),
 		slog.Float64("aim_ms", float64(rec.aimTime.Microseconds())/1000),
+		slog.Float64("secrets_ms", float64(rec.creds.secrets.Microseconds())/1000),
+		slog.Float64("discovery_ms", float64(rec.creds.discovery.Microseconds())/1000),
+		slog.Bool("stale_credentials", rec.creds.stale),
 		slog.Float64("duration_ms", float64(h.opts.Now().Sub(rec.start).Microseconds())/1000),
 	}
 	if rec.code != "" {

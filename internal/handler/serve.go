@@ -34,7 +34,7 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 // and retries once; a second refusal means the customer's token is no good.
 func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record) (aim.AccessToken, error) {
 	credCtx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
-	creds, err := h.creds.get(credCtx)
+	creds, err := h.creds.get(credCtx, &rec.creds)
 	cancel()
 	if err != nil {
 		return aim.AccessToken{}, err
@@ -44,7 +44,7 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 	if !isUnauthorized(err) {
 		return tok, err
 	}
-	creds, refreshed, rerr := h.creds.refresh(ctx)
+	creds, refreshed, rerr := h.creds.refresh(ctx, &rec.creds)
 	if rerr != nil || !refreshed {
 		return tok, errSessionExpired{err}
 	}

@@ -36,10 +36,21 @@ func (s *scripted) api() getSecretFunc {
 	}
 }
 
+// keyOf returns a call of c.APIKey that drops the stale flag.
+func keyOf(ctx context.Context, c *secrets.Cache) func() (string, error) {
+	return func() (string, error) {
+		key, _, err := c.APIKey(ctx)
+		return key, err
+	}
+}
+
+// noJitter draws 0: TTLs are exact and back-offs are a fifth of the bound.
+func noJitter(int64) int64 { return 0 }
+
 // wantKey calls APIKey and checks the key and the number of calls so far.
 func wantKey(t *testing.T, c *secrets.Cache, sm *scripted, key string, calls int) {
 	t.Helper()
-	got, err := c.APIKey(context.Background())
+	got, _, err := c.APIKey(context.Background())
 	if err != nil {
 		t.Fatalf("APIKey: %v", err)
 	}
@@ -54,7 +65,7 @@ func wantKey(t *testing.T, c *secrets.Cache, sm *scripted, key string, calls int
 func TestAPIKeyTTL(t *testing.T) {
 	sm := &scripted{t: t, id: "aim/api-key", value: "key-1"}
 	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim/api-key", Now: clock.Now})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim/api-key", Now: clock.Now, Rand: noJitter})
 
 	wantKey(t, c, sm, "key-1", 1)
 	sm.value = "key-2"
@@ -68,7 +79,7 @@ func TestAPIKeyTTL(t *testing.T) {
 func TestAPIKeyCustomTTL(t *testing.T) {
 	sm := &scripted{t: t, id: "k", value: "key-1"}
 	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "k", TTL: 10 * time.Second, Now: clock.Now})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "k", TTL: 10 * time.Second, Now: clock.Now, Rand: noJitter})
 
 	wantKey(t, c, sm, "key-1", 1)
 	clock.Advance(10 * time.Second)
@@ -78,10 +89,11 @@ func TestAPIKeyCustomTTL(t *testing.T) {
 func TestAPIKeyNoOlderKey(t *testing.T) {
 	notFound := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
 	sm := &scripted{t: t, id: "missing", err: notFound}
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "missing", Now: newFakeClock().Now})
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "missing", Now: clock.Now, Rand: noJitter})
 
 	for i := 1; i <= 2; i++ {
-		_, err := c.APIKey(context.Background())
+		_, _, err := c.APIKey(context.Background())
 		var se *secrets.Error
 		if !errors.As(err, &se) {
 			t.Fatalf("got error %v, want *secrets.Error", err)
@@ -92,10 +104,10 @@ func TestAPIKeyNoOlderKey(t *testing.T) {
 		if !errors.Is(err, notFound) {
 			t.Errorf("got error %v, want it to wrap the SDK error", err)
 		}
-		// With nothing to fall back on, every call tries again.
 		if sm.calls != i {
 			t.Errorf("got %d calls, want %d", sm.calls, i)
 		}
+		clock.Advance(time.Second) // past the shortest failure back-off
 	}
 }
 
@@ -104,7 +116,7 @@ func TestAPIKeyStaleOnError(t *testing.T) {
 	sm := &scripted{t: t, id: "aim", value: key}
 	clock := newFakeClock()
 	logger, logs := newLogger()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now, Logger: logger})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now, Logger: logger, Rand: noJitter})
 
 	wantKey(t, c, sm, key, 1)
 	sm.err = &types.InternalServiceError{Message: aws.String("boom")}
@@ -157,7 +169,7 @@ func TestRefreshRateLimit(t *testing.T) {
 	wantKey(t, c, sm, "key-2", 2)
 }
 
-func TestRefreshStaleOnError(t *testing.T) {
+func TestRefreshFailureIsAnError(t *testing.T) {
 	sm := &scripted{t: t, id: "aim", value: "key-1"}
 	clock := newFakeClock()
 	logger, logs := newLogger()
@@ -166,10 +178,15 @@ func TestRefreshStaleOnError(t *testing.T) {
 	wantKey(t, c, sm, "key-1", 1)
 	sm.err = &types.DecryptionFailure{Message: aws.String("kms")}
 	clock.Advance(time.Minute)
-	key, refreshed, err := c.Refresh(context.Background())
-	if key != "key-1" || refreshed || err != nil || sm.calls != 2 {
-		t.Errorf("got (%q, %v, %v) after %d calls, want (%q, false, nil) after 2", key, refreshed, err, sm.calls, "key-1")
+	for i := range 3 { // the failed forced fetch, then two refreshes during its back-off
+		key, refreshed, err := c.Refresh(context.Background())
+		var se *secrets.Error
+		if key != "" || refreshed || !errors.As(err, &se) || sm.calls != 2 {
+			t.Errorf("refresh %d: got (%q, %v, %v) after %d calls, want (\"\", false, *secrets.Error) after 2", i, key, refreshed, err, sm.calls)
+		}
+		clock.Advance(10 * time.Second)
 	}
+	wantKey(t, c, sm, "key-1", 2) // still within its TTL
 	if !strings.Contains(logs.String(), "decryption failure") {
 		t.Errorf("got log %q, want the reason", logs)
 	}

@@ -49,7 +49,7 @@ func TestAPIKeyFromSecret(t *testing.T) {
 				return &secretsmanager.GetSecretValueOutput{SecretString: tt.str, SecretBinary: tt.bin}, nil
 			})
 			c := secrets.NewCache(api, secrets.Options{SecretID: "aim", Field: tt.field})
-			got, err := c.APIKey(context.Background())
+			got, _, err := c.APIKey(context.Background())
 			var se *secrets.Error
 			switch {
 			case tt.wantReason == "" && err != nil:
@@ -104,7 +104,7 @@ func TestErrorReason(t *testing.T) {
 			api := getSecretFunc(func(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
 				return nil, tt.err
 			})
-			_, err := secrets.NewCache(api, secrets.Options{SecretID: "aim"}).APIKey(context.Background())
+			_, _, err := secrets.NewCache(api, secrets.Options{SecretID: "aim"}).APIKey(context.Background())
 			var se *secrets.Error
 			if !errors.As(err, &se) {
 				t.Fatalf("got error %v, want *secrets.Error", err)

@@ -106,7 +106,7 @@ func TestMotoTTL(t *testing.T) {
 	}
 	sm, clock := newCounting(t, client), newFakeClock()
 	c := secrets.NewCache(sm, secrets.Options{SecretID: arn, Now: clock.Now})
-	get := func() (string, error) { return c.APIKey(ctx) }
+	get := keyOf(ctx, c)
 
 	check(t, sm, get, "key-1", "", 1)
 	if err := srv.PutSecret(ctx, "secrets-test/ttl", "key-2"); err != nil {
@@ -146,7 +146,7 @@ func TestMotoSecretShapes(t *testing.T) {
 			}
 			sm := newCounting(t, client)
 			c := secrets.NewCache(sm, secrets.Options{SecretID: name, Field: tt.field})
-			check(t, sm, func() (string, error) { return c.APIKey(ctx) }, tt.want, tt.wantReason, 1)
+			check(t, sm, keyOf(ctx, c), tt.want, tt.wantReason, 1)
 		})
 	}
 }
@@ -155,7 +155,7 @@ func TestMotoMissingSecret(t *testing.T) {
 	client, _ := motoClient(t)
 	sm := newCounting(t, client)
 	c := secrets.NewCache(sm, secrets.Options{SecretID: "secrets-test/does-not-exist"})
-	_, err := c.APIKey(context.Background())
+	_, _, err := c.APIKey(context.Background())
 	var se *secrets.Error
 	if !errors.As(err, &se) || se.Reason != "not found" {
 		t.Fatalf("got error %v, want *secrets.Error with Reason %q", err, "not found")
@@ -175,7 +175,7 @@ func TestMotoRotationRefresh(t *testing.T) {
 	}
 	sm, clock := newCounting(t, client), newFakeClock()
 	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Now: clock.Now})
-	check(t, sm, func() (string, error) { return c.APIKey(ctx) }, "key-1", "", 1)
+	check(t, sm, keyOf(ctx, c), "key-1", "", 1)
 	if err := srv.PutSecret(ctx, name, "key-2"); err != nil {
 		t.Fatal(err)
 	}
@@ -196,13 +196,13 @@ func TestMotoRotationRefresh(t *testing.T) {
 			t.Fatalf("got (%q, %v, %v), want (%q, false, nil)", key, refreshed, err, "key-2")
 		}
 	}
-	check(t, sm, func() (string, error) { return c.APIKey(ctx) }, "key-2", "", 2)
+	check(t, sm, keyOf(ctx, c), "key-2", "", 2)
 	clock.Advance(10 * time.Second)
 	key, refreshed, err = c.Refresh(ctx)
 	if key != "key-3" || !refreshed || err != nil {
 		t.Errorf("got (%q, %v, %v), want (%q, true, nil)", key, refreshed, err, "key-3")
 	}
-	check(t, sm, func() (string, error) { return c.APIKey(ctx) }, "key-3", "", 3)
+	check(t, sm, keyOf(ctx, c), "key-3", "", 3)
 }
 
 func TestMotoStaleOnError(t *testing.T) {
@@ -215,7 +215,7 @@ func TestMotoStaleOnError(t *testing.T) {
 	sm, clock := newCounting(t, client), newFakeClock()
 	logger, logs := newLogger()
 	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Now: clock.Now, Logger: logger})
-	get := func() (string, error) { return c.APIKey(ctx) }
+	get := keyOf(ctx, c)
 
 	check(t, sm, get, key, "", 1)
 	sm.down.Store(true)

@@ -93,7 +93,10 @@ type function struct {
 // cold on its first invoke.
 func (r *rig) start(t *testing.T, env map[string]string, timeout time.Duration) *function {
 	t.Helper()
-	overrides := map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": r.proxyURL}
+	overrides := map[string]string{
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER": r.proxyURL,
+		"FAILURE_BACKOFF":                  "1us", // fault cases check recovery at once; incident tests set their own
+	}
 	maps.Copy(overrides, env)
 	list := localrun.FunctionEnv(r.sbURL, r.moto.Env(), overrides)
 	if timeout == 0 {

@@ -1,0 +1,110 @@
+package aim
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// hostPattern is one entry of Options.EndpointHosts.
+type hostPattern struct {
+	host string // lower-case; a leading dot makes it a domain suffix
+	port string // "": any port
+}
+
+// parseHostPatterns reads allow-list entries: "host" or "host:port" matches
+// that host exactly, ".example.com" (with an optional port) every host
+// below example.com. Names compare case-insensitively.
+func parseHostPatterns(list []string) ([]hostPattern, error) {
+	var out []hostPattern
+	var errs []error
+	for _, raw := range list {
+		s := strings.ToLower(strings.TrimSpace(raw))
+		if s == "" {
+			continue
+		}
+		p, err := parseHostPattern(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%q %w", raw, err))
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, errors.Join(errs...)
+}
+
+// parseHostPattern reads one lower-case entry.
+func parseHostPattern(s string) (hostPattern, error) {
+	suffix := strings.HasPrefix(s, ".")
+	u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
+	if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		return hostPattern{}, errors.New("is not a host, host:port or .domain")
+	}
+	p := hostPattern{host: u.Hostname(), port: u.Port()}
+	if suffix {
+		p.host = "." + p.host
+	}
+	return p, nil
+}
+
+// match reports whether host (lower-case) and port (the effective one)
+// fit p.
+func (p hostPattern) match(host, port string) bool {
+	if p.port != "" && p.port != port {
+		return false
+	}
+	if strings.HasPrefix(p.host, ".") {
+		return strings.HasSuffix(host, p.host) && len(host) > len(p.host)
+	}
+	return host == p.host
+}
+
+// checkEndpoint decides whether the store's ApiKey, the OAuthToken and the
+// customer's token may be sent to u: https, or plain http to a loopback host
+// (local runs), and, when allowed is not empty, a host it lists. Its errors
+// name the host, never the rest of the URL.
+func checkEndpoint(u *url.URL, allowed []hostPattern) error {
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case u.Scheme == "http" && !isLoopback(host):
+		return fmt.Errorf("plain http to non-loopback host %s", host)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return errors.New("scheme is not https")
+	case len(allowed) == 0:
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	}
+	for _, p := range allowed {
+		if p.match(host, port) {
+			return nil
+		}
+	}
+	return fmt.Errorf("host %s is not an allowed endpoint host", host)
+}
+
+// isLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkCredsEndpoint applies checkEndpoint to an endpoint handed in with
+// credentials, so no caller can send them where discovery would not.
+func (c *Client) checkCredsEndpoint(raw string) error {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return fmt.Errorf("endpoint URL %w", err)
+	}
+	if err := checkEndpoint(u, c.endpointHosts); err != nil {
+		return fmt.Errorf("endpoint refused: %w", err)
+	}
+	return nil
+}
