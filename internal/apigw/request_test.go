@@ -2,7 +2,6 @@ package apigw
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -10,7 +9,7 @@ import (
 )
 
 func httpEvent(rawQuery string, headers map[string][]string) event {
-	q, _ := url.ParseQuery(rawQuery)
+	q := parseQuery(rawQuery)
 	if headers == nil {
 		headers = map[string][]string{}
 	}
@@ -53,6 +52,18 @@ func TestParseCallQuery(t *testing.T) {
 		{query: "Acct=1&acct=2", wantParam: "Acct"},
 		{query: "token=abc", wantParam: "Token"},
 		{query: "TOKEN=", wantParam: "Token"},
+		// Read parameter by parameter: a broken escape matters only in a
+		// parameter the function reads.
+		{query: "Mode=ADD_CUSTOMER_CARD&utm_content=50%off", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: "tok-1"}},
+		{query: "utm_content=50%off&Acct=7&ref=%", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "50%off=1&Acct=7", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "a=1;b=2&Acct=7", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "Mode=%zz", wantParam: "Mode"},
+		{query: "mode=ADD%2", wantParam: "Mode"},
+		{query: "Mode=UPDATE_CARD&ItemKey=9%0", wantParam: "ItemKey"},
+		{query: "ACCT=%G1", wantParam: "Acct"},
+		{query: "Token=%zz", wantParam: "Token"},
+		{query: "Mode=ADD_CUSTOMER_CARD&Mode=%zz", wantParam: "Mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -149,6 +160,8 @@ func TestWantsJSON(t *testing.T) {
 		{query: "FORMAT=JSON", want: true},
 		{query: "format=xml", wantErr: true},
 		{query: "format=json&format=json", wantErr: true},
+		{query: "format=%js", accept: "application/json", want: false, wantErr: true},
+		{query: "format=json&utm_content=50%off", want: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+" "+tt.accept, func(t *testing.T) {
