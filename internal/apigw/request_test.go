@@ -99,6 +99,7 @@ func TestParseCallToken(t *testing.T) {
 		authorizer bool
 		want       string
 		wantCode   Code
+		wantParam  string // the RequestError's Param, when checked
 	}{
 		{name: "header", headers: map[string][]string{"token": {"t1"}}, want: "t1"},
 		{name: "header wins over bearer", headers: map[string][]string{"token": {"t1"}, "authorization": {"Bearer t2"}}, want: "t1"},
@@ -114,9 +115,16 @@ func TestParseCallToken(t *testing.T) {
 		{name: "NUL", headers: map[string][]string{"token": {"a\x00b"}}, wantCode: CodeInvalidRequest},
 		{name: "non-ASCII", headers: map[string][]string{"token": {"tökén"}}, wantCode: CodeInvalidRequest},
 		{name: "repeated", headers: map[string][]string{"token": {"a", "b"}}, wantCode: CodeInvalidRequest},
+		{name: "repeated, joined by an HTTP API", headers: map[string][]string{"token": {"a,b"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "repeated with a space", headers: map[string][]string{"token": {"a, b"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "trailing comma", headers: map[string][]string{"token": {"a,"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "bearer repeated", headers: map[string][]string{"token": nil, "authorization": {"Bearer a,Bearer b"}}, wantCode: CodeInvalidRequest, wantParam: "Authorization"},
+		{name: "bearer with a comma", headers: map[string][]string{"token": nil, "authorization": {"Bearer a,b"}}, wantCode: CodeInvalidRequest, wantParam: "Authorization"},
+		{name: "DeviceId repeated", headers: map[string][]string{"token": {"t1"}, "deviceid": {"d1,d2"}}, wantCode: CodeInvalidRequest, wantParam: "DeviceId"},
 		{name: "bad cookie value", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a b"}, wantCode: CodeInvalidRequest},
 		{name: "malformed other cookie", headers: map[string][]string{"token": nil, "cookie": {"junk=a\x00b; aim_token=t3"}}, want: "t3"},
 		{name: "malformed cookie name", headers: map[string][]string{"token": nil}, cookies: []string{"bad name=1", "aim_token=t3"}, want: "t3"},
+		{name: "cookie with a comma", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a,b"}, wantCode: CodeInvalidRequest},
 		{name: "quoted cookie", headers: map[string][]string{"token": nil}, cookies: []string{`aim_token="t3"`}, want: "t3"},
 		{name: "malformed token cookie", headers: map[string][]string{"token": nil, "cookie": {`a=1; aim_token="t3`}}, wantCode: CodeInvalidRequest},
 	}
@@ -130,6 +138,9 @@ func TestParseCallToken(t *testing.T) {
 				var re *RequestError
 				if !errors.As(err, &re) || re.Problem().Code != tt.wantCode {
 					t.Fatalf("got %v, want code %s", err, tt.wantCode)
+				}
+				if tt.wantParam != "" && re.Param != tt.wantParam {
+					t.Errorf("got Param %q, want %q", re.Param, tt.wantParam)
 				}
 				return
 			}

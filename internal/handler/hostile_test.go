@@ -137,6 +137,9 @@ func hostileCases() []struct {
 		{"Token header twice 1.0", v1Event("GET", nil, map[string][]string{"Token": one(hostileToken, "other")}), 400, "invalid_request"},
 		{"Token header in two cases 2.0", v2Event("GET", "", map[string]string{"Token": hostileToken, "token": "other"}), 400, "invalid_request"},
 		{"Authorization twice 1.0", v1Event("GET", nil, map[string][]string{"Authorization": one("Bearer a", "Bearer b")}), 400, "invalid_request"},
+		{"Token header joined by an HTTP API", v2Event("GET", "", tokenHeader("token", hostileToken+","+hostileToken)), 400, "invalid_request"},
+		{"Bearer joined by an HTTP API", v2Event("GET", "", map[string]string{"authorization": "Bearer a,Bearer b"}), 400, "invalid_request"},
+		{"DeviceId joined by an HTTP API", v2Event("GET", "", tokenHeader("deviceid", "d1,d2")), 400, "invalid_request"},
 		{"DeviceId twice 1.0", v1Event("GET", nil, map[string][]string{"Token": one(hostileToken), "DeviceId": one("a", "b")}), 400, "invalid_request"},
 		// The customer token belongs in a header, never the URL.
 		{"Token in query", withQuery("Token=" + hostileToken), 400, "invalid_request"},
@@ -231,6 +234,10 @@ func TestHostileAnswersNameTheParameter(t *testing.T) {
 		{v2Event("GET", "mode=ADD_CUSTOMER_CARD&MODE=ADD_CUSTOMER_CARD", tokenHeader()), "Mode"},
 		{v2Event("GET", "token=x", tokenHeader()), "URL"},
 		{v2Event("GET", "", tokenHeader("token", strings.Repeat("t", 4097))), "Token"},
+		{v2Event("GET", "", tokenHeader("token", "a,b")), "Token"},
+		{v2Event("GET", "", map[string]string{"authorization": "Bearer a, Bearer b"}), "Authorization"},
+		{v2Event("GET", "", tokenHeader("deviceid", "d1,d2")), "DeviceId"},
+		{v2Event("GET", "Mode=%zz&utm_content=50%off", tokenHeader()), "Mode"},
 	}
 	for _, tt := range tests {
 		h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
