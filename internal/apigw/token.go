@@ -24,12 +24,9 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 		}
 	}
 	if tokenCookie != "" {
-		v, err := ev.cookie(tokenCookie)
-		if err != nil {
-			return "", &RequestError{Param: "Cookie " + tokenCookie, Detail: fmt.Sprintf("The %s cookie could not be read.", tokenCookie)}
-		}
-		if v != "" {
-			return checkToken("Cookie "+tokenCookie, v, MaxTokenLength)
+		tok, err := cookieToken(ev, tokenCookie)
+		if tok != "" || err != nil {
+			return tok, err
 		}
 	}
 	return "", &RequestError{Code: CodeMissingToken, Param: "Token", Detail: "Please sign in to manage your cards."}
