@@ -19,9 +19,11 @@ type Format int
 // The payload formats. FormatUnknown answers in the 1.0 shape, which both
 // REST and HTTP APIs accept.
 const (
-	FormatUnknown Format = iota
-	FormatREST           // payload 1.0: REST API proxy integration
-	FormatHTTP           // payload 2.0: HTTP API and Lambda function URL
+	FormatUnknown       Format = iota
+	FormatREST                 // payload 1.0: REST API proxy integration
+	FormatHTTP                 // payload 2.0: HTTP API and Lambda function URL
+	FormatALB                  // Application Load Balancer: refused, in ALB's shape
+	FormatALBMultiValue        // the same, target group in multi-value header mode
 )
 
 // String names the format for logs.
@@ -31,6 +33,8 @@ func (f Format) String() string {
 		return "1.0"
 	case FormatHTTP:
 		return "2.0"
+	case FormatALB, FormatALBMultiValue:
+		return "alb"
 	}
 	return "unknown"
 }
@@ -64,20 +68,25 @@ type payload struct {
 	RequestContext        struct {
 		RequestID  string          `json:"requestId"`
 		Authorizer json.RawMessage `json:"authorizer"`
+		ELB        json.RawMessage `json:"elb"`
 		HTTP       struct {
 			Method string `json:"method"`
 		} `json:"http"`
 	} `json:"requestContext"`
 }
 
-// decode parses an API Gateway proxy event of either payload format. A
-// *RequestError comes with the event's format set, to answer in.
+// decode parses an API Gateway proxy event of either payload format. An
+// Application Load Balancer event is refused with a *RequestError, in ALB's
+// format to answer in; anything else that is neither format is
+// ErrUnknownFormat.
 func decode(b []byte) (event, error) {
 	var p payload
 	if err := json.Unmarshal(b, &p); err != nil {
 		return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
 	}
 	switch {
+	case isALB(p.RequestContext.ELB):
+		return event{Format: albFormat(p)}, errALB
 	case p.Version == "2.0":
 		return fromV2(p), nil
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):

@@ -23,13 +23,15 @@ const fuzzErrorPage = "https://shop.example.com/cards/error?from=aim"
 // FuzzMapping runs arbitrary bytes through everything the function does with
 // an event before and after AIM: Parse, then the answer for every result
 // the request can get, built with and without an error page and encoded in
-// every payload format. The seed corpus is every event in events/ plus
-// testdata/fuzz/FuzzMapping.
+// every payload format. The seed corpus is every event in events/, the ALB
+// events in testdata/ and testdata/fuzz/FuzzMapping.
 func FuzzMapping(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no events found: %v", err)
 	}
+	albFiles, _ := filepath.Glob(filepath.Join("testdata", "alb-*.json"))
+	files = append(files, albFiles...)
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -79,6 +81,12 @@ func checkRequest(t *testing.T, req Request) {
 	if errors.Is(req.Err, ErrUnknownFormat) {
 		if req.Format != FormatUnknown {
 			t.Fatalf("got format %v for an unreadable payload, want unknown", req.Format)
+		}
+		return
+	}
+	if req.Format == FormatALB || req.Format == FormatALBMultiValue {
+		if req.Err != errALB {
+			t.Fatalf("got error %v for an ALB event, want it refused", req.Err)
 		}
 		return
 	}
@@ -143,7 +151,7 @@ func checkPrintable(t *testing.T, name, v string, max int) {
 func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 	t.Helper()
 	a := m.answer(req, res)
-	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown} {
+	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown, FormatALB, FormatALBMultiValue} {
 		b, err := json.Marshal(f.encode(a))
 		if err != nil {
 			t.Fatalf("encode %v: %v", f, err)
@@ -154,6 +162,16 @@ func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 		}
 		if f != FormatHTTP && strings.Contains(string(b), `"cookies"`) {
 			t.Fatalf("got a cookies field in a %v answer, want none (REST APIs answer 502)", f)
+		}
+		if f == FormatALBMultiValue {
+			// ALB in multi-value mode reads only multiValueHeaders.
+			if len(out.Headers) > 0 {
+				t.Fatalf("got headers %v in a multi-value ALB answer, want only multiValueHeaders", out.Headers)
+			}
+			out.Headers = map[string]string{}
+			for k, v := range out.MultiValueHeaders {
+				out.Headers[k] = strings.Join(v, ", ")
+			}
 		}
 		if out.StatusCode != a.status || out.Headers["Cache-Control"] != "no-store" {
 			t.Fatalf("got status %d and Cache-Control %q, want %d and no-store", out.StatusCode, out.Headers["Cache-Control"], a.status)

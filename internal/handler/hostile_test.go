@@ -89,6 +89,9 @@ func hostileCases() []struct {
 		{"2.0 with wrong types", []byte(`{"version":"2.0","headers":["token"],"requestContext":{"http":{"method":"GET"}}}`), 400, "invalid_request"},
 		{"1.0 with wrong types", []byte(`{"httpMethod":"GET","multiValueHeaders":{"Token":"not-a-list"}}`), 400, "invalid_request"},
 		{"bad query escape", withQuery("Mode=%zz"), 400, "invalid_request"},
+		// An Application Load Balancer event looks like a REST API one.
+		{"ALB event", []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","path":"/customer-access-token","queryStringParameters":{"Mode":"ADD_CUSTOMER_CARD"},"headers":{"token":"` + hostileToken + `"}}`), 400, "invalid_request"},
+		{"ALB event, multi-value", []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","multiValueHeaders":{"token":["` + hostileToken + `"]}}`), 400, "invalid_request"},
 		// CR, LF and NUL wherever a value comes from.
 		{"CRLF in Token header", v2Event("GET", "", tokenHeader("token", "abc\r\nSet-Cookie: x=1")), 400, "invalid_request"},
 		{"NUL in Token header", v2Event("GET", "", tokenHeader("token", "abc\x00def")), 400, "invalid_request"},
