@@ -22,6 +22,9 @@ var fuzzAIMOutcomes = []func(aim.Credentials, aim.AccessTokenRequest) (aim.Acces
 		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 401}
 	},
 	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
+		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 403, Code: "NotAllowed"}
+	},
+	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidItemKey", DisplayText: "No such card."}
 	},
 	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
