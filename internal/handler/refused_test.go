@@ -79,21 +79,26 @@ func TestRefusalAfterRefresh(t *testing.T) {
 }
 
 // TestRefreshDeadlineSpent checks a refresh cut off by the invocation's own
-// deadline answers 504, whatever error the key source wraps it in.
+// deadline answers 504, whatever error the key source wraps it in, and also
+// when the key source falls back on its older key without an error.
 func TestRefreshDeadlineSpent(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(t.Context())
-	keys := &fakeKeys{key: testAPIKey, refreshErr: errors.New("secrets: get aim/api-key: request canceled")}
-	client := &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
-		cancel() // the deadline runs out while AIM answers
-		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 401}
-	}}
-	h := testHandler(keys, client, &bytes.Buffer{}, nil)
-	out, err := h.Invoke(ctx, eventFile(t, "httpapi-json.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(out, []byte(`"statusCode":504`)) || !bytes.Contains(out, []byte("upstream_timeout")) {
-		t.Errorf("got %s, want a 504 upstream_timeout", out)
+	for _, keys := range []*fakeKeys{
+		{key: testAPIKey, refreshErr: errors.New("secrets: get aim/api-key: request canceled")},
+		{key: testAPIKey, limited: true},
+	} {
+		ctx, cancel := context.WithCancel(t.Context())
+		client := &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
+			cancel() // the deadline runs out while AIM answers
+			return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 401}
+		}}
+		out, err := testHandler(keys, client, &bytes.Buffer{}, nil).Invoke(ctx, eventFile(t, "httpapi-json.json"))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(out, []byte(`"statusCode":504`)) || !bytes.Contains(out, []byte("upstream_timeout")) {
+			t.Errorf("keys %+v: got %s, want a 504 upstream_timeout", keys, out)
+		}
 	}
 }

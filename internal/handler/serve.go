@@ -51,6 +51,11 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 	start = h.opts.Now()
 	creds, refreshed, rerr := h.creds.refresh(ctx)
 	rec.credTime += h.opts.Now().Sub(start)
+	if rerr == nil && ctx.Err() != nil {
+		// The refresh spent the deadline (a key source that falls back on
+		// its older key reports no error): there is no time left to retry.
+		rerr = ctx.Err()
+	}
 	if rerr != nil {
 		return tok, refreshFailed(ctx, rerr)
 	}
