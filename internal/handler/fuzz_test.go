@@ -43,6 +43,8 @@ func FuzzHandle(f *testing.F) {
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no events found: %v", err)
 	}
+	albFiles, _ := filepath.Glob(filepath.Join("..", "apigw", "testdata", "alb-*.json"))
+	files = append(files, albFiles...)
 	for i, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -51,6 +53,7 @@ func FuzzHandle(f *testing.F) {
 		f.Add(b, uint8(i))
 	}
 	f.Add([]byte("not json"), uint8(0))
+	f.Add([]byte("hello"), uint8(0))
 	f.Fuzz(func(t *testing.T, payload []byte, outcome uint8) {
 		var logs bytes.Buffer
 		keys := &fakeKeys{key: testAPIKey}
