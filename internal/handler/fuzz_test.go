@@ -35,10 +35,12 @@ var fuzzAIMOutcomes = []func(aim.Credentials, aim.AccessTokenRequest) (aim.Acces
 	},
 }
 
-// FuzzHandle runs arbitrary events through Handle over fakes: it never
-// returns a Lambda error, answers only with a known status, and never puts
+// FuzzHandle runs arbitrary payloads through Invoke, as the runtime hands
+// them over, over fakes: it never returns a Lambda error, answers only with a known status, and never puts
 // a secret in the log or in an answer body other than the JSON success.
 func FuzzHandle(f *testing.F) {
+	// Seeds: every event in events/, the ALB events apigw refuses, and
+	// payloads that are not JSON.
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no events found: %v", err)
