@@ -3,10 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/apigw"
+	"github.com/aimcards/customer-access-token/internal/handler"
 )
 
 // config is the function's configuration, read once from the environment.
@@ -19,9 +23,9 @@ type config struct {
 	AIMTimeout           time.Duration // bound on each AIM call, and on fetching credentials
 	CacheTTL             time.Duration
 	TokenCookie          string
-	AllowedOrigins       []string
+	AllowedOrigins       []string      // normalised: lower case, default port dropped
 	ErrorRedirectURL     *url.URL      // parsed once; answers append error=<code> to it
-	RedirectAllowedHosts []string      // exact hosts AccountManagementUrl may redirect to
+	RedirectAllowedHosts []string      // hosts AccountManagementUrl may redirect to, as handler.AllowedHost writes them
 	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
 	StaleMax             time.Duration // STALE_MAX
 	FailureBackoff       time.Duration // FAILURE_BACKOFF
@@ -41,7 +45,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
 		AllowedOrigins:       p.origins("ALLOWED_ORIGINS"),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
-		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", strings.ToLower),
+		RedirectAllowedHosts: p.hosts("REDIRECT_ALLOWED_HOSTS"),
 		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
@@ -136,14 +140,44 @@ func (p *parser) list(name string, norm func(string) string) []string {
 	return out
 }
 
-// origins reads scheme://host[:port] values, compared exactly with Origin.
+// origins reads scheme://host[:port] values (one trailing slash
+// tolerated), normalised as apigw compares them with a request's Origin.
+// Plain http is refused unless the host is loopback (a local storefront):
+// no browser on the internet should be trusted over clear text.
 func (p *parser) origins(name string) []string {
-	out := p.list(name, func(s string) string { return strings.TrimRight(s, "/") })
-	for _, o := range out {
-		u, err := url.Parse(o)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.Path != "" || u.RawQuery != "" {
-			p.fail(name, "%q is not an origin such as https://shop.example.com", o)
+	var out []string
+	for _, o := range p.list(name, func(s string) string { return strings.TrimSuffix(s, "/") }) {
+		norm, err := apigw.NormalizeOrigin(o)
+		if err != nil {
+			p.fail(name, "%q is not an origin such as https://shop.example.com (scheme://host[:port], nothing else)", o)
+			continue
 		}
+		u, _ := url.Parse(norm)
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			p.fail(name, "%q is plain http to a host that is not loopback; use https", o)
+			continue
+		}
+		out = append(out, norm)
 	}
 	return out
+}
+
+// hosts reads host[:port] values for the AccountManagementUrl allow-list.
+func (p *parser) hosts(name string) []string {
+	var out []string
+	for _, h := range p.list(name, func(s string) string { return s }) {
+		norm, err := handler.AllowedHost(h)
+		if err != nil {
+			p.fail(name, "%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", h)
+			continue
+		}
+		out = append(out, norm)
+	}
+	return out
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"strings"
 	"testing"
@@ -77,7 +76,7 @@ func TestBuildRefusesAPinnedEndpointThatFailsTheChecks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s with %q: got %v, want an error containing %q", tt.endpoint, tt.hosts, err, tt.want)
 		}
 	}
@@ -110,5 +109,91 @@ func TestParseConfigCookieName(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("TOKEN_COOKIE=%q: got error %v, want valid %v", name, err, ok)
 		}
+	}
+}
+
+// TestParseConfigOrigins checks origins are normalised as requests' Origin
+// headers are, and refused when they can never match or are clear text to
+// a public host.
+func TestParseConfigOrigins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string // nil: refused
+	}{
+		{"HTTPS://Shop.Example.com:443", []string{"https://shop.example.com"}},
+		{"https://shop.example.com:8443, https://b.example/", []string{"https://shop.example.com:8443", "https://b.example"}},
+		{"http://localhost:3000, http://127.0.0.1:80, http://[::1]:5173", []string{"http://localhost:3000", "http://127.0.0.1", "http://[::1]:5173"}},
+		{"http://shop.example.com", nil},
+		{"http://10.0.0.8:3000", nil},
+		{"https://shop.example.com/cards", nil},
+		{"https://shop.example.com?x=1", nil},
+		{"https://shop.example.com:", nil},
+		{"shop.example.com", nil},
+		{"*", nil},
+		{"null", nil},
+	}
+	for _, tt := range tests {
+		cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "s", "AIM_APP_ID": "app", "ALLOWED_ORIGINS": tt.in}))
+		if tt.want == nil {
+			if err == nil || !strings.Contains(err.Error(), "ALLOWED_ORIGINS") {
+				t.Errorf("ALLOWED_ORIGINS=%q: got %v, want an error naming it", tt.in, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ALLOWED_ORIGINS=%q: %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, cfg.AllowedOrigins); diff != "" {
+			t.Errorf("ALLOWED_ORIGINS=%q (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+// TestParseConfigRedirectHosts checks REDIRECT_ALLOWED_HOSTS entries are
+// hosts: a scheme, a path or an empty port can never match.
+func TestParseConfigRedirectHosts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string // nil: refused
+	}{
+		{"10846.Active-E.net, aim.example.com:443, aim.example.com:7890", []string{"10846.active-e.net", "aim.example.com", "aim.example.com:7890"}},
+		{"https://aim.example.com", nil},
+		{"aim.example.com/AccountManagement", nil},
+		{"aim.example.com:", nil},
+		{"aim.example.com:abc", nil},
+		{"aim example.com", nil},
+	}
+	for _, tt := range tests {
+		cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "s", "AIM_APP_ID": "app", "REDIRECT_ALLOWED_HOSTS": tt.in}))
+		if tt.want == nil {
+			if err == nil || !strings.Contains(err.Error(), "REDIRECT_ALLOWED_HOSTS") || !strings.Contains(err.Error(), strings.TrimSpace(tt.in)) {
+				t.Errorf("REDIRECT_ALLOWED_HOSTS=%q: got %v, want an error naming it and the entry", tt.in, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("REDIRECT_ALLOWED_HOSTS=%q: %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, cfg.RedirectAllowedHosts); diff != "" {
+			t.Errorf("REDIRECT_ALLOWED_HOSTS=%q (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+// TestErrorRedirectURLKeepsItsQuery checks ERROR_REDIRECT_URL is kept as
+// configured, so answers can append error=<code> to its own query.
+func TestErrorRedirectURLKeepsItsQuery(t *testing.T) {
+	t.Parallel()
+	const page = "https://shop.example.com/account?b=2&a=x%20y#cards"
+	cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "s", "AIM_APP_ID": "app", "ERROR_REDIRECT_URL": page}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.ErrorRedirectURL.String(); got != page || cfg.ErrorRedirectURL.RawQuery != "b=2&a=x%20y" {
+		t.Errorf("got %q with query %q, want %q as configured", got, cfg.ErrorRedirectURL.RawQuery, page)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -67,11 +68,17 @@ func lambdaTimestamp(groups []string, a slog.Attr) slog.Attr {
 
 // newMetrics builds the writer of the function's metric records, named
 // after the function and version Lambda runs.
+// A bad namespace is reported under the variable's name, beside the other
+// configuration problems.
 func newMetrics(getenv func(string) string, out io.Writer) (*emf.Writer, error) {
-	return emf.New(emf.Options{
+	w, err := emf.New(emf.Options{
 		Namespace:       getenv("METRICS_NAMESPACE"),
 		FunctionName:    getenv("AWS_LAMBDA_FUNCTION_NAME"),
 		FunctionVersion: getenv("AWS_LAMBDA_FUNCTION_VERSION"),
 		Out:             out,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_NAMESPACE: %w", err)
+	}
+	return w, nil
 }

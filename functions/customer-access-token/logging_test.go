@@ -122,7 +122,7 @@ func TestMetricsFromEnvironment(t *testing.T) {
 			t.Errorf("got version %q, want 3", v)
 		}
 	}
-	if _, err := newMetrics(lambdaEnv(map[string]string{"METRICS_NAMESPACE": "AWS/Lambda"}), &out); err == nil {
-		t.Error("METRICS_NAMESPACE=AWS/Lambda: got no error, want one")
+	if _, err := newMetrics(lambdaEnv(map[string]string{"METRICS_NAMESPACE": "AWS/Lambda"}), &out); err == nil || !strings.HasPrefix(err.Error(), "METRICS_NAMESPACE: ") {
+		t.Errorf("METRICS_NAMESPACE=AWS/Lambda: got %v, want an error naming the variable", err)
 	}
 }

@@ -4,12 +4,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/handler"
 	"github.com/aimcards/customer-access-token/internal/secrets"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -23,22 +25,27 @@ const prefetchBudget = 2 * time.Second
 
 func main() {
 	log := newLogger(os.Getenv, os.Stdout)
-	cfg, err := parseConfig(os.Getenv)
-	if err != nil {
+	cfg, cfgErr := parseConfig(os.Getenv)
+	metrics, metricsErr := newMetrics(os.Getenv, os.Stdout)
+	if err := errors.Join(cfgErr, metricsErr); err != nil {
+		// One line naming every problem, then exit: a function that can
+		// never answer correctly fails its init instead.
 		log.Error("invalid configuration", "problems", strings.Split(err.Error(), "\n"))
 		os.Exit(1)
 	}
-	h, err := build(context.Background(), cfg, log)
+	h, err := build(context.Background(), cfg, log, metrics)
 	if err != nil {
 		log.Error("cannot start", "error", err.Error())
 		os.Exit(1)
 	}
 	h.Prefetch(context.Background(), prefetchBudget)
-	lambda.Start(h.Handle)
+	// The handler itself, not h.Handle: as a lambda.Handler it gets the
+	// payload's raw bytes, so a payload that is not JSON is answered too.
+	lambda.Start(h)
 }
 
 // build makes the SDK client, the AIM client and the handler, once.
-func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler, error) {
+func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Writer) (*handler.Handler, error) {
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
@@ -69,5 +76,6 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*handler.Handler,
 		ErrorRedirectURL:     cfg.ErrorRedirectURL,
 		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
 		Logger:               log,
+		Metrics:              metrics,
 	}), nil
 }

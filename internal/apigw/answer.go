@@ -2,6 +2,7 @@ package apigw
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,7 +16,7 @@ type Response struct {
 	// events.APIGatewayProxyResponse otherwise.
 	Payload any
 	Status  int
-	Outcome string // redirect, json, preflight or error
+	Outcome string // redirect, json, preflight, error, or unreadable for a payload that is no event
 	Code    Code   // the problem's code; "" when there is none
 }
 
@@ -25,6 +26,9 @@ type Response struct {
 // request's payload format.
 func (m *Mapper) Answer(req Request, res Result) Response {
 	a := m.answer(req, res)
+	if errors.Is(req.Err, ErrUnknownFormat) {
+		a.outcome = outcomeUnreadable
+	}
 	return Response{Payload: req.Format.encode(a), Status: a.status, Outcome: a.outcome, Code: a.code}
 }
 
@@ -54,12 +58,12 @@ func (m *Mapper) answer(req Request, res Result) answer {
 }
 
 // problem answers p as problem+json or, for a browser (a redirect-mode
-// request in a known format) with an error page configured, as a redirect
+// request in an API Gateway format) with an error page configured, as a redirect
 // to it. Method and origin refusals are never redirected: they are not a
 // customer's navigation.
 func (m *Mapper) problem(req Request, p Problem) answer {
 	body := p.body()
-	toPage := m.errorPage != "" && !req.WantsJSON && req.Format != FormatUnknown &&
+	toPage := m.errorPage != "" && !req.WantsJSON && (req.Format == FormatREST || req.Format == FormatHTTP) &&
 		body.Code != CodeMethodNotAllowed && body.Code != CodeOriginNotAllowed
 	a := problemAnswer(body)
 	if toPage {

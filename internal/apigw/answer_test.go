@@ -3,6 +3,7 @@ package apigw
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"testing"
 
@@ -157,6 +158,26 @@ func TestDecodeNeither(t *testing.T) {
 	for _, payload := range []string{``, `null`, `[]`, `{}`, `{"version":"3.0"}`, `not json`, `{"version":"2.0","headers":7}`} {
 		if _, err := decode([]byte(payload)); err == nil {
 			t.Errorf("decode(%q): got nil error, want one", payload)
+		}
+	}
+}
+
+// TestUnreadableOutcome checks an answer to a payload that is no event
+// reports the outcome unreadable, and any other request error error.
+func TestUnreadableOutcome(t *testing.T) {
+	t.Parallel()
+	m := NewMapper(Options{})
+	for _, tt := range []struct {
+		payload, want string
+	}{{"hello", outcomeUnreadable}, {`{}`, outcomeUnreadable}, {`{"version":"2.0","requestContext":{"http":{"method":"POST"}}}`, outcomeError}} {
+		req := m.Parse([]byte(tt.payload))
+		p := Problem{Code: CodeInvalidRequest}
+		var re *RequestError
+		if errors.As(req.Err, &re) {
+			p = re.Problem()
+		}
+		if got := m.Answer(req, Failure(p)); got.Outcome != tt.want {
+			t.Errorf("%s: got outcome %q, want %q", tt.payload, got.Outcome, tt.want)
 		}
 	}
 }

@@ -19,9 +19,11 @@ type Format int
 // The payload formats. FormatUnknown answers in the 1.0 shape, which both
 // REST and HTTP APIs accept.
 const (
-	FormatUnknown Format = iota
-	FormatREST           // payload 1.0: REST API proxy integration
-	FormatHTTP           // payload 2.0: HTTP API and Lambda function URL
+	FormatUnknown       Format = iota
+	FormatREST                 // payload 1.0: REST API proxy integration
+	FormatHTTP                 // payload 2.0: HTTP API and Lambda function URL
+	FormatALB                  // Application Load Balancer: refused, in ALB's shape
+	FormatALBMultiValue        // the same, target group in multi-value header mode
 )
 
 // String names the format for logs.
@@ -31,6 +33,8 @@ func (f Format) String() string {
 		return "1.0"
 	case FormatHTTP:
 		return "2.0"
+	case FormatALB, FormatALBMultiValue:
+		return "alb"
 	}
 	return "unknown"
 }
@@ -40,7 +44,7 @@ type event struct {
 	Format     Format
 	Method     string              // upper-case
 	Headers    map[string][]string // keys lower-case
-	Query      url.Values          // keys as sent; look them up with Param
+	Query      query               // look parameters up with param
 	Cookies    []string            // HTTP API cookies; none: the Cookie headers are read
 	Authorizer bool                // API Gateway ran an authorizer for the request
 	RequestID  string              // API Gateway's request id
@@ -64,22 +68,27 @@ type payload struct {
 	RequestContext        struct {
 		RequestID  string          `json:"requestId"`
 		Authorizer json.RawMessage `json:"authorizer"`
+		ELB        json.RawMessage `json:"elb"`
 		HTTP       struct {
 			Method string `json:"method"`
 		} `json:"http"`
 	} `json:"requestContext"`
 }
 
-// decode parses an API Gateway proxy event of either payload format. A
-// *RequestError comes with the event's format set, to answer in.
+// decode parses an API Gateway proxy event of either payload format. An
+// Application Load Balancer event is refused with a *RequestError, in ALB's
+// format to answer in; anything else that is neither format is
+// ErrUnknownFormat.
 func decode(b []byte) (event, error) {
 	var p payload
 	if err := json.Unmarshal(b, &p); err != nil {
 		return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
 	}
 	switch {
+	case isALB(p.RequestContext.ELB):
+		return event{Format: albFormat(p)}, errALB
 	case p.Version == "2.0":
-		return fromV2(p)
+		return fromV2(p), nil
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):
 		return fromV1(p), nil
 	}
@@ -93,38 +102,34 @@ func fromV1(p payload) event {
 		Format:     FormatREST,
 		Method:     strings.ToUpper(p.HTTPMethod),
 		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
-		Query:      url.Values(p.MultiValueQuery),
+		Query:      query{values: url.Values(p.MultiValueQuery)},
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
 	}
-	if len(ev.Query) == 0 {
-		ev.Query = single(p.QueryStringParameters)
+	if len(ev.Query.values) == 0 {
+		ev.Query.values = single(p.QueryStringParameters)
 	}
 	return ev
 }
 
 // fromV2 normalises an HTTP API event. Its queryStringParameters comma-join
-// repeated parameters, so the raw query string is the one read.
-func fromV2(p payload) (event, error) {
-	query := single(p.QueryStringParameters)
+// repeated parameters, so the raw query string is the one read, parameter
+// by parameter.
+func fromV2(p payload) event {
+	q := query{values: single(p.QueryStringParameters)}
 	if p.RawQueryString != "" {
-		var err error
-		query, err = url.ParseQuery(p.RawQueryString)
-		if err != nil {
-			// The event is known to be 2.0, so the error is answered in it.
-			return event{Format: FormatHTTP}, &RequestError{Param: "query string", Detail: "The query string could not be read."}
-		}
+		q = parseQuery(p.RawQueryString)
 	}
 	ev := event{
 		Format:     FormatHTTP,
 		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
 		Headers:    lowerKeys(nil, p.Headers),
-		Query:      query,
+		Query:      q,
 		Cookies:    p.Cookies,
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
 	}
-	return ev, nil
+	return ev
 }
 
 // hasAuthorizer reports whether requestContext.authorizer holds anything.
@@ -165,16 +170,4 @@ func (ev event) Header(name string) (string, int) {
 		return "", 0
 	}
 	return v[0], len(v)
-}
-
-// Param returns the values of a query parameter, its name matched
-// case-insensitively as ServiceStack does.
-func (ev event) Param(name string) []string {
-	var out []string
-	for k, v := range ev.Query {
-		if strings.EqualFold(k, name) {
-			out = append(out, v...)
-		}
-	}
-	return out
 }

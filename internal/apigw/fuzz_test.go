@@ -23,13 +23,15 @@ const fuzzErrorPage = "https://shop.example.com/cards/error?from=aim"
 // FuzzMapping runs arbitrary bytes through everything the function does with
 // an event before and after AIM: Parse, then the answer for every result
 // the request can get, built with and without an error page and encoded in
-// every payload format. The seed corpus is every event in events/ plus
-// testdata/fuzz/FuzzMapping.
+// every payload format. The seed corpus is every event in events/, the ALB
+// events in testdata/ and testdata/fuzz/FuzzMapping.
 func FuzzMapping(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no events found: %v", err)
 	}
+	albFiles, _ := filepath.Glob(filepath.Join("testdata", "alb-*.json"))
+	files = append(files, albFiles...)
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -73,12 +75,18 @@ func FuzzMapping(f *testing.F) {
 // error the handler knows how to answer.
 func checkRequest(t *testing.T, req Request) {
 	t.Helper()
-	if req.Origin != "" && !slices.Contains(fuzzOrigins, req.Origin) {
+	if norm, err := NormalizeOrigin(req.Origin); req.Origin != "" && (err != nil || !slices.Contains(fuzzOrigins, norm)) {
 		t.Fatalf("got origin %q, want an allowed one or none", req.Origin)
 	}
 	if errors.Is(req.Err, ErrUnknownFormat) {
 		if req.Format != FormatUnknown {
 			t.Fatalf("got format %v for an unreadable payload, want unknown", req.Format)
+		}
+		return
+	}
+	if req.Format == FormatALB || req.Format == FormatALBMultiValue {
+		if req.Err != errALB {
+			t.Fatalf("got error %v for an ALB event, want it refused", req.Err)
 		}
 		return
 	}
@@ -130,8 +138,8 @@ func checkPrintable(t *testing.T, name, v string, max int) {
 		t.Fatalf("got %s of %d bytes, want at most %d", name, len(v), max)
 	}
 	for i := 0; i < len(v); i++ {
-		if v[i] < 0x21 || v[i] > 0x7e {
-			t.Fatalf("got %s %q with byte %#x, want printable ASCII", name, v, v[i])
+		if v[i] < 0x21 || v[i] > 0x7e || v[i] == ',' {
+			t.Fatalf("got %s %q with byte %#x, want printable ASCII without a comma", name, v, v[i])
 		}
 	}
 }
@@ -143,7 +151,7 @@ func checkPrintable(t *testing.T, name, v string, max int) {
 func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 	t.Helper()
 	a := m.answer(req, res)
-	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown} {
+	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown, FormatALB, FormatALBMultiValue} {
 		b, err := json.Marshal(f.encode(a))
 		if err != nil {
 			t.Fatalf("encode %v: %v", f, err)
@@ -155,11 +163,21 @@ func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 		if f != FormatHTTP && strings.Contains(string(b), `"cookies"`) {
 			t.Fatalf("got a cookies field in a %v answer, want none (REST APIs answer 502)", f)
 		}
+		if f == FormatALBMultiValue {
+			// ALB in multi-value mode reads only multiValueHeaders.
+			if len(out.Headers) > 0 {
+				t.Fatalf("got headers %v in a multi-value ALB answer, want only multiValueHeaders", out.Headers)
+			}
+			out.Headers = map[string]string{}
+			for k, v := range out.MultiValueHeaders {
+				out.Headers[k] = strings.Join(v, ", ")
+			}
+		}
 		if out.StatusCode != a.status || out.Headers["Cache-Control"] != "no-store" {
 			t.Fatalf("got status %d and Cache-Control %q, want %d and no-store", out.StatusCode, out.Headers["Cache-Control"], a.status)
 		}
-		if o := out.Headers["Access-Control-Allow-Origin"]; o != "" && o != fuzzOrigins[0] {
-			t.Fatalf("got Access-Control-Allow-Origin %q, want only an allowed origin", o)
+		if o := out.Headers["Access-Control-Allow-Origin"]; o != "" && o != req.Origin {
+			t.Fatalf("got Access-Control-Allow-Origin %q, want only the allowed origin as sent, %q", o, req.Origin)
 		}
 	}
 	if a.outcome == outcomeError && a.status == 302 && !strings.HasPrefix(a.header.Get("Location"), fuzzErrorPage+"&error=") {

@@ -9,7 +9,7 @@ import (
 // Options are the rules from configuration that parsing and answering follow.
 type Options struct {
 	TokenCookie      string   // cookie carrying the customer token; "" for none
-	AllowedOrigins   []string // origins answered with CORS headers and preflights
+	AllowedOrigins   []string // origins answered with CORS headers and preflights, compared normalised
 	ErrorRedirectURL *url.URL // page redirect-mode errors go to; nil: problem+json
 }
 
@@ -20,11 +20,20 @@ type Mapper struct {
 	// errorPage is the error page's URL up to error=, and errorFragment
 	// its fragment, so an error adds only its code.
 	errorPage, errorFragment string
+	origins                  []string // the allowed origins, normalised
 }
 
-// NewMapper builds a Mapper.
+// NewMapper builds a Mapper. The allowed origins are compared as
+// NormalizeOrigin writes them; one it refuses can never match and is left
+// out (configuration refuses such a value before it gets here).
 func NewMapper(opts Options) *Mapper {
 	m := &Mapper{opts: opts}
+	m.origins = make([]string, 0, len(opts.AllowedOrigins))
+	for _, o := range opts.AllowedOrigins {
+		if n, err := NormalizeOrigin(o); err == nil {
+			m.origins = append(m.origins, n)
+		}
+	}
 	if opts.ErrorRedirectURL != nil {
 		m.errorPage, m.errorFragment = errorPagePrefix(opts.ErrorRedirectURL)
 	}
@@ -74,11 +83,14 @@ func (m *Mapper) Parse(payload []byte) Request {
 	return req
 }
 
-// allowedOrigin returns the request's Origin when it was sent once and is
-// one of the allowed origins.
+// allowedOrigin returns the request's Origin, as sent, when it was sent
+// once and is one of the allowed origins once both are normalised.
 func (m *Mapper) allowedOrigin(ev event) string {
 	origin, n := ev.Header("origin")
-	if n != 1 || origin == "" || !slices.Contains(m.opts.AllowedOrigins, origin) {
+	if n != 1 || origin == "" {
+		return ""
+	}
+	if norm, err := NormalizeOrigin(origin); err != nil || !slices.Contains(m.origins, norm) {
 		return ""
 	}
 	return origin

@@ -43,17 +43,23 @@ func TestParseRequest(t *testing.T) {
 	}
 }
 
-// TestParseUnreadable checks an unreadable payload and an unreadable 2.0
-// query string are request errors, the second one answered in 2.0.
+// TestParseUnreadable checks an unreadable payload is a request error in
+// no format, and a broken escape in a read parameter one naming it,
+// answered in 2.0 and in the form Accept asks for.
 func TestParseUnreadable(t *testing.T) {
 	t.Parallel()
 	m := NewMapper(Options{})
 	if req := m.Parse([]byte("hello")); !errors.Is(req.Err, ErrUnknownFormat) || req.Format != FormatUnknown {
 		t.Errorf("got %v in format %v, want ErrUnknownFormat in unknown", req.Err, req.Format)
 	}
-	req := m.Parse([]byte(`{"version":"2.0","rawQueryString":"Mode=%zz","requestContext":{"http":{"method":"GET"}}}`))
-	var re *RequestError
-	if !errors.As(req.Err, &re) || re.Param != "query string" || req.Format != FormatHTTP {
-		t.Errorf("got %v in format %v, want a query string error in 2.0", req.Err, req.Format)
+	for _, tt := range []struct {
+		accept   string
+		wantJSON bool
+	}{{"", false}, {"application/json", true}, {"text/html", false}} {
+		req := m.Parse([]byte(`{"version":"2.0","rawQueryString":"Mode=%zz&utm_content=50%off","headers":{"accept":"` + tt.accept + `"},"requestContext":{"http":{"method":"GET"}}}`))
+		var re *RequestError
+		if !errors.As(req.Err, &re) || re.Param != "Mode" || req.Format != FormatHTTP || req.WantsJSON != tt.wantJSON {
+			t.Errorf("Accept %q: got %v in format %v, JSON %v; want a Mode error in 2.0, JSON %v", tt.accept, req.Err, req.Format, req.WantsJSON, tt.wantJSON)
+		}
 	}
 }

@@ -31,7 +31,7 @@ type Call struct {
 func parseCall(ev event, tokenCookie string) (Call, error) {
 	var c Call
 	var err error
-	if len(ev.Param("Token")) > 0 {
+	if v, err := ev.param("Token"); err != nil || len(v) > 0 {
 		return c, &RequestError{Param: "Token", Detail: "The sign-in token must not be sent in the URL."}
 	}
 	if c.Mode, err = parseMode(ev); err != nil {
@@ -54,7 +54,10 @@ func parseCall(ev event, tokenCookie string) (Call, error) {
 
 // singleParam returns a parameter's one value; repeating it is an error.
 func singleParam(ev event, name string) (string, error) {
-	v := ev.Param(name)
+	v, err := ev.param(name)
+	if err != nil {
+		return "", err
+	}
 	switch len(v) {
 	case 0:
 		return "", nil

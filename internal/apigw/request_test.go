@@ -2,7 +2,6 @@ package apigw
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -10,7 +9,7 @@ import (
 )
 
 func httpEvent(rawQuery string, headers map[string][]string) event {
-	q, _ := url.ParseQuery(rawQuery)
+	q := parseQuery(rawQuery)
 	if headers == nil {
 		headers = map[string][]string{}
 	}
@@ -53,6 +52,18 @@ func TestParseCallQuery(t *testing.T) {
 		{query: "Acct=1&acct=2", wantParam: "Acct"},
 		{query: "token=abc", wantParam: "Token"},
 		{query: "TOKEN=", wantParam: "Token"},
+		// Read parameter by parameter: a broken escape matters only in a
+		// parameter the function reads.
+		{query: "Mode=ADD_CUSTOMER_CARD&utm_content=50%off", want: Call{Mode: "ADD_CUSTOMER_CARD", Token: "tok-1"}},
+		{query: "utm_content=50%off&Acct=7&ref=%", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "50%off=1&Acct=7", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "a=1;b=2&Acct=7", want: Call{Acct: 7, Token: "tok-1"}},
+		{query: "Mode=%zz", wantParam: "Mode"},
+		{query: "mode=ADD%2", wantParam: "Mode"},
+		{query: "Mode=UPDATE_CARD&ItemKey=9%0", wantParam: "ItemKey"},
+		{query: "ACCT=%G1", wantParam: "Acct"},
+		{query: "Token=%zz", wantParam: "Token"},
+		{query: "Mode=ADD_CUSTOMER_CARD&Mode=%zz", wantParam: "Mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -88,6 +99,7 @@ func TestParseCallToken(t *testing.T) {
 		authorizer bool
 		want       string
 		wantCode   Code
+		wantParam  string // the RequestError's Param, when checked
 	}{
 		{name: "header", headers: map[string][]string{"token": {"t1"}}, want: "t1"},
 		{name: "header wins over bearer", headers: map[string][]string{"token": {"t1"}, "authorization": {"Bearer t2"}}, want: "t1"},
@@ -103,9 +115,30 @@ func TestParseCallToken(t *testing.T) {
 		{name: "NUL", headers: map[string][]string{"token": {"a\x00b"}}, wantCode: CodeInvalidRequest},
 		{name: "non-ASCII", headers: map[string][]string{"token": {"tökén"}}, wantCode: CodeInvalidRequest},
 		{name: "repeated", headers: map[string][]string{"token": {"a", "b"}}, wantCode: CodeInvalidRequest},
+		{name: "repeated, joined by an HTTP API", headers: map[string][]string{"token": {"a,b"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "repeated with a space", headers: map[string][]string{"token": {"a, b"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "trailing comma", headers: map[string][]string{"token": {"a,"}}, wantCode: CodeInvalidRequest, wantParam: "Token"},
+		{name: "bearer repeated", headers: map[string][]string{"token": nil, "authorization": {"Bearer a,Bearer b"}}, wantCode: CodeInvalidRequest, wantParam: "Authorization"},
+		{name: "bearer with a comma", headers: map[string][]string{"token": nil, "authorization": {"Bearer a,b"}}, wantCode: CodeInvalidRequest, wantParam: "Authorization"},
+		{name: "DeviceId repeated", headers: map[string][]string{"token": {"t1"}, "deviceid": {"d1,d2"}}, wantCode: CodeInvalidRequest, wantParam: "DeviceId"},
 		{name: "bad cookie value", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a b"}, wantCode: CodeInvalidRequest},
 		{name: "malformed other cookie", headers: map[string][]string{"token": nil, "cookie": {"junk=a\x00b; aim_token=t3"}}, want: "t3"},
 		{name: "malformed cookie name", headers: map[string][]string{"token": nil}, cookies: []string{"bad name=1", "aim_token=t3"}, want: "t3"},
+		{name: "cookie with a comma", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a,b"}, wantCode: CodeInvalidRequest},
+		{name: "percent-encoded cookie (PHP, Express)", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=ab%2Fc%3D%3D"}, want: "ab/c=="},
+		{name: "lower-case escapes", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=ab%2fc"}, want: "ab/c"},
+		{name: "plus stays a plus", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a+b"}, want: "a+b"},
+		{name: "quoted and encoded", headers: map[string][]string{"token": nil}, cookies: []string{`aim_token="a%3Db"`}, want: "a=b"},
+		{name: "broken escape in cookie", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=50%off"}, wantCode: CodeInvalidRequest, wantParam: "Cookie aim_token"},
+		{name: "encoded space", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a%20b"}, wantCode: CodeInvalidRequest},
+		{name: "encoded non-ASCII", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=t%C3%B6k"}, wantCode: CodeInvalidRequest},
+		{name: "encoded comma", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a%2Cb"}, wantCode: CodeInvalidRequest},
+		{name: "encoded CR LF", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=a%0D%0Ab"}, wantCode: CodeInvalidRequest},
+		{name: "empty duplicate first", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=", "aim_token=t3"}, want: "t3"},
+		{name: "empty duplicate in one header", headers: map[string][]string{"token": nil, "cookie": {"aim_token=; aim_token=t3"}}, want: "t3"},
+		{name: "empty quoted duplicate", headers: map[string][]string{"token": nil}, cookies: []string{`aim_token=""`, "aim_token=t3"}, want: "t3"},
+		{name: "only empty", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=", "aim_token="}, wantCode: CodeMissingToken},
+		{name: "first non-empty wins", headers: map[string][]string{"token": nil}, cookies: []string{"aim_token=t1", "aim_token=t2"}, want: "t1"},
 		{name: "quoted cookie", headers: map[string][]string{"token": nil}, cookies: []string{`aim_token="t3"`}, want: "t3"},
 		{name: "malformed token cookie", headers: map[string][]string{"token": nil, "cookie": {`a=1; aim_token="t3`}}, wantCode: CodeInvalidRequest},
 	}
@@ -119,6 +152,9 @@ func TestParseCallToken(t *testing.T) {
 				var re *RequestError
 				if !errors.As(err, &re) || re.Problem().Code != tt.wantCode {
 					t.Fatalf("got %v, want code %s", err, tt.wantCode)
+				}
+				if tt.wantParam != "" && re.Param != tt.wantParam {
+					t.Errorf("got Param %q, want %q", re.Param, tt.wantParam)
 				}
 				return
 			}
@@ -149,6 +185,8 @@ func TestWantsJSON(t *testing.T) {
 		{query: "FORMAT=JSON", want: true},
 		{query: "format=xml", wantErr: true},
 		{query: "format=json&format=json", wantErr: true},
+		{query: "format=%js", accept: "application/json", want: false, wantErr: true},
+		{query: "format=json&utm_content=50%off", want: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+" "+tt.accept, func(t *testing.T) {

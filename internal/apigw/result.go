@@ -6,6 +6,8 @@ const (
 	outcomeJSON      = "json"
 	outcomePreflight = "preflight"
 	outcomeError     = "error"
+	// outcomeUnreadable is an error answer to a payload that is no event.
+	outcomeUnreadable = "unreadable"
 )
 
 // Result is what the handler answers a request with. Build it with Access,

@@ -15,8 +15,8 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 	}
 	if !ev.Authorizer {
 		auth, n := ev.Header("authorization")
-		if n > 1 {
-			return "", &RequestError{Param: "Authorization", Detail: "The Authorization header must be sent once."}
+		if n > 1 || strings.Contains(auth, ",") {
+			return "", sentTwice("Authorization")
 		}
 		scheme, rest, _ := strings.Cut(auth, " ")
 		if strings.EqualFold(scheme, "Bearer") && rest != "" {
@@ -24,12 +24,9 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 		}
 	}
 	if tokenCookie != "" {
-		v, err := ev.cookie(tokenCookie)
-		if err != nil {
-			return "", &RequestError{Param: "Cookie " + tokenCookie, Detail: fmt.Sprintf("The %s cookie could not be read.", tokenCookie)}
-		}
-		if v != "" {
-			return checkToken("Cookie "+tokenCookie, v, MaxTokenLength)
+		tok, err := cookieToken(ev, tokenCookie)
+		if tok != "" || err != nil {
+			return tok, err
 		}
 	}
 	return "", &RequestError{Code: CodeMissingToken, Param: "Token", Detail: "Please sign in to manage your cards."}
@@ -38,8 +35,8 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 // headerValue returns a header sent at most once, checked like a token.
 func headerValue(ev event, name string, max int) (string, error) {
 	v, n := ev.Header(name)
-	if n > 1 {
-		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}
+	if n > 1 || strings.Contains(v, ",") {
+		return "", sentTwice(name)
 	}
 	if v == "" {
 		return "", nil
@@ -48,15 +45,24 @@ func headerValue(ev event, name string, max int) (string, error) {
 }
 
 // checkToken refuses values that are too long or hold anything but
-// printable ASCII, so nothing odd is forwarded to AIM in a header.
+// printable ASCII, so nothing odd is forwarded to AIM in a header. A comma
+// is refused too: in a header AIM receives, it reads as two values.
 func checkToken(name, v string, max int) (string, error) {
 	if len(v) > max {
 		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value is too long.", name)}
 	}
 	for i := 0; i < len(v); i++ {
-		if v[i] < 0x21 || v[i] > 0x7e {
+		if v[i] < 0x21 || v[i] > 0x7e || v[i] == ',' {
 			return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
 		}
 	}
 	return v, nil
+}
+
+// sentTwice refuses a header that came more than once. HTTP APIs join a
+// repeated header's values with commas, and none of the values the
+// function reads from headers (AIM tokens, device ids, a Bearer token)
+// holds one, so a comma is a repeated header too.
+func sentTwice(name string) error {
+	return &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}
 }

@@ -17,6 +17,25 @@ type errSessionExpired struct{ err error }
 func (e errSessionExpired) Error() string { return "customer token refused: " + e.err.Error() }
 func (e errSessionExpired) Unwrap() error { return e.err }
 
+// errForbidden is AIM answering 403 for the customer after a refresh: the
+// request is not allowed, which is not an expired session.
+type errForbidden struct{ err *aim.Error }
+
+func (e errForbidden) Error() string { return "customer request forbidden: " + e.err.Error() }
+func (e errForbidden) Unwrap() error { return e.err }
+
+// errRefreshTimeout is the deadline running out during the forced refresh.
+type errRefreshTimeout struct{ err error }
+
+func (e errRefreshTimeout) Error() string { return "credential refresh timed out: " + e.err.Error() }
+func (e errRefreshTimeout) Unwrap() error { return e.err }
+
+// errRefreshUnavailable is the forced refresh failing to get the ApiKey.
+type errRefreshUnavailable struct{ err error }
+
+func (e errRefreshUnavailable) Error() string { return "credential refresh failed: " + e.err.Error() }
+func (e errRefreshUnavailable) Unwrap() error { return e.err }
+
 // errUnsafeURL is an AccountManagementUrl that failed the redirect checks.
 type errUnsafeURL struct{ reason string }
 
@@ -26,10 +45,13 @@ func (e errUnsafeURL) Error() string { return "unsafe AccountManagementUrl: " + 
 // and a detail safe to show a customer. Everything else goes to the log.
 func problemFor(err error) apigw.Problem {
 	var (
-		reqErr  *apigw.RequestError
-		aimErr  *aim.Error
-		expired errSessionExpired
-		unsafe  errUnsafeURL
+		reqErr    *apigw.RequestError
+		aimErr    *aim.Error
+		expired   errSessionExpired
+		forbidden errForbidden
+		slow      errRefreshTimeout
+		noKey     errRefreshUnavailable
+		unsafe    errUnsafeURL
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -38,6 +60,12 @@ func problemFor(err error) apigw.Problem {
 		return apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."}
 	case errors.As(err, &expired):
 		return apigw.Problem{Code: apigw.CodeSessionExpired}
+	case errors.As(err, &forbidden):
+		return apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(forbidden.err.Code, 100)}
+	case errors.As(err, &slow):
+		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
+	case errors.As(err, &noKey):
+		return apigw.Problem{Code: apigw.CodeUnavailable}
 	case errors.As(err, &unsafe):
 		return apigw.Problem{Code: apigw.CodeUpstreamError}
 	case errors.As(err, &aimErr):

@@ -27,11 +27,12 @@ const (
 
 // fakeKeys is a hand-written KeySource.
 type fakeKeys struct {
-	key       string
-	err       error
-	fresh     string // what Refresh returns; "" keeps key
-	limited   bool   // Refresh is rate-limited
-	refreshes int
+	key        string
+	err        error
+	fresh      string // what Refresh returns; "" keeps key
+	limited    bool   // Refresh is rate-limited
+	refreshErr error  // what Refresh fails with; nil: err
+	refreshes  int
 }
 
 func (f *fakeKeys) APIKey(context.Context) (string, bool, error) { return f.key, false, f.err }
@@ -41,6 +42,9 @@ func (f *fakeKeys) Refresh(context.Context) (string, bool, error) {
 		return f.key, false, nil
 	}
 	f.refreshes++
+	if f.refreshErr != nil {
+		return "", false, f.refreshErr
+	}
 	if f.fresh != "" {
 		f.key = f.fresh
 	}
@@ -116,17 +120,13 @@ type answer struct {
 	Body    string
 }
 
-// invoke runs one event file through the handler the way the runtime does:
-// JSON in, JSON out.
+// invoke runs one payload through the handler the way the runtime does:
+// raw bytes in, JSON out.
 func invoke(t *testing.T, h *Handler, payload []byte) answer {
 	t.Helper()
-	out, err := h.Handle(t.Context(), payload)
+	b, err := h.Invoke(t.Context(), payload)
 	if err != nil {
-		t.Fatalf("Handle returned a Lambda error: %v", err)
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Invoke returned a Lambda error: %v", err)
 	}
 	var a events.APIGatewayV2HTTPResponse
 	if err := json.Unmarshal(b, &a); err != nil {

@@ -22,6 +22,9 @@ var fuzzAIMOutcomes = []func(aim.Credentials, aim.AccessTokenRequest) (aim.Acces
 		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 401}
 	},
 	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
+		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 403, Code: "NotAllowed"}
+	},
+	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 		return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidItemKey", DisplayText: "No such card."}
 	},
 	func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
@@ -32,14 +35,18 @@ var fuzzAIMOutcomes = []func(aim.Credentials, aim.AccessTokenRequest) (aim.Acces
 	},
 }
 
-// FuzzHandle runs arbitrary events through Handle over fakes: it never
-// returns a Lambda error, answers only with a known status, and never puts
+// FuzzHandle runs arbitrary payloads through Invoke, as the runtime hands
+// them over, over fakes: it never returns a Lambda error, answers only with a known status, and never puts
 // a secret in the log or in an answer body other than the JSON success.
 func FuzzHandle(f *testing.F) {
+	// Seeds: every event in events/, the ALB events apigw refuses, and
+	// payloads that are not JSON.
 	files, err := filepath.Glob(filepath.Join("..", "..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no events found: %v", err)
 	}
+	albFiles, _ := filepath.Glob(filepath.Join("..", "apigw", "testdata", "alb-*.json"))
+	files = append(files, albFiles...)
 	for i, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -48,6 +55,7 @@ func FuzzHandle(f *testing.F) {
 		f.Add(b, uint8(i))
 	}
 	f.Add([]byte("not json"), uint8(0))
+	f.Add([]byte("hello"), uint8(0))
 	f.Fuzz(func(t *testing.T, payload []byte, outcome uint8) {
 		var logs bytes.Buffer
 		keys := &fakeKeys{key: testAPIKey}

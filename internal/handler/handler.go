@@ -4,14 +4,17 @@
 package handler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
+	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
@@ -37,8 +40,9 @@ type Options struct {
 	TokenCookie          string        // cookie carrying the customer token; "" for none
 	AllowedOrigins       []string      // origins answered with CORS headers and preflights
 	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
-	RedirectAllowedHosts []string      // exact hosts allowed in AccountManagementUrl; empty: any
+	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
 	Logger               *slog.Logger
+	Metrics              *emf.Writer // one metric record per invocation; nil: none
 	Now                  func() time.Time
 
 	// The endpoint cache in an incident (see credentials). CacheTTL is
@@ -71,6 +75,7 @@ func New(opts Options) *Handler {
 	if opts.CredentialBudget <= 0 {
 		opts.CredentialBudget = 4 * time.Second
 	}
+	opts.RedirectAllowedHosts = allowedHosts(opts.RedirectAllowedHosts)
 	return &Handler{
 		opts: opts,
 		mapper: apigw.NewMapper(apigw.Options{
@@ -96,10 +101,27 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
 
-// Handle is the Lambda entry point: parse, then credentials and AIM, then
+// Invoke is the Lambda entry point (it implements lambda.Handler): the
+// runtime hands it the payload's raw bytes, so a payload that is not JSON
+// at all reaches Handle and is answered 400 instead of failing in the
+// runtime's own decoding. It encodes the answer as the runtime would have,
+// without HTML escaping.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	out, _ := h.Handle(ctx, payload)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("handler: encode the answer: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// Handle answers one payload: parse, then credentials and AIM, then
 // answer. It never returns an error: every failure is an answer, so no bad
-// request becomes a Lambda function error.
-func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any, err error) {
+// request becomes a Lambda function error. The answer is an API Gateway
+// (or, for a refused ALB event, ALB) response value.
+func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err error) {
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID
@@ -113,7 +135,7 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (out any,
 		h.logRecord(rec)
 	}()
 	req = h.mapper.Parse(payload)
-	rec.format = req.Format
+	rec.format, rec.apiRequestID = req.Format, req.RequestID
 	ctx, cancel := leaveAnswerMargin(ctx)
 	defer cancel()
 	return h.answer(rec, req, h.serve(ctx, req, rec)), nil

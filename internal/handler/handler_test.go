@@ -244,16 +244,25 @@ func TestDeadlineLeavesTimeToAnswer(t *testing.T) {
 	}
 }
 
-func TestUnreadableQueryAnswersIn2_0(t *testing.T) {
+// TestQueryReadParameterByParameter checks a broken escape in a parameter
+// the function does not read is ignored, and one in a parameter it reads is
+// a 400 naming it, answered in 2.0.
+func TestQueryReadParameterByParameter(t *testing.T) {
 	t.Parallel()
-	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)
-	payload := strings.Replace(string(eventFile(t, "httpapi-add-customer-card.json")), `"rawQueryString": "Mode=ADD_CUSTOMER_CARD"`, `"rawQueryString": "Mode=%zz"`, 1)
-	out, err := h.Handle(t.Context(), []byte(payload))
+	client := &fakeAIM{}
+	h := testHandler(&fakeKeys{key: testAPIKey}, client, &bytes.Buffer{}, nil)
+	query := func(q string) []byte {
+		return []byte(strings.Replace(string(eventFile(t, "httpapi-add-customer-card.json")), `"rawQueryString": "Mode=ADD_CUSTOMER_CARD"`, `"rawQueryString": "`+q+`"`, 1))
+	}
+	if a := invoke(t, h, query("Mode=ADD_CUSTOMER_CARD&utm_content=50%off")); a.Status != 302 || client.accessCalls != 1 {
+		t.Errorf("unrelated broken parameter: got %d after %d AIM calls, want 302 after 1", a.Status, client.accessCalls)
+	}
+	out, err := h.Handle(t.Context(), query("Mode=%zz"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	v2, ok := out.(events.APIGatewayV2HTTPResponse)
-	if !ok || v2.StatusCode != 400 || !strings.Contains(v2.Body, "query string") {
-		t.Errorf("got %#v, want a 2.0 answer 400 naming the query string", out)
+	if !ok || v2.StatusCode != 400 || !strings.Contains(v2.Body, "Mode") {
+		t.Errorf("got %#v, want a 2.0 answer 400 naming Mode", out)
 	}
 }

@@ -89,6 +89,9 @@ func hostileCases() []struct {
 		{"2.0 with wrong types", []byte(`{"version":"2.0","headers":["token"],"requestContext":{"http":{"method":"GET"}}}`), 400, "invalid_request"},
 		{"1.0 with wrong types", []byte(`{"httpMethod":"GET","multiValueHeaders":{"Token":"not-a-list"}}`), 400, "invalid_request"},
 		{"bad query escape", withQuery("Mode=%zz"), 400, "invalid_request"},
+		// An Application Load Balancer event looks like a REST API one.
+		{"ALB event", []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","path":"/customer-access-token","queryStringParameters":{"Mode":"ADD_CUSTOMER_CARD"},"headers":{"token":"` + hostileToken + `"}}`), 400, "invalid_request"},
+		{"ALB event, multi-value", []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","multiValueHeaders":{"token":["` + hostileToken + `"]}}`), 400, "invalid_request"},
 		// CR, LF and NUL wherever a value comes from.
 		{"CRLF in Token header", v2Event("GET", "", tokenHeader("token", "abc\r\nSet-Cookie: x=1")), 400, "invalid_request"},
 		{"NUL in Token header", v2Event("GET", "", tokenHeader("token", "abc\x00def")), 400, "invalid_request"},
@@ -137,6 +140,9 @@ func hostileCases() []struct {
 		{"Token header twice 1.0", v1Event("GET", nil, map[string][]string{"Token": one(hostileToken, "other")}), 400, "invalid_request"},
 		{"Token header in two cases 2.0", v2Event("GET", "", map[string]string{"Token": hostileToken, "token": "other"}), 400, "invalid_request"},
 		{"Authorization twice 1.0", v1Event("GET", nil, map[string][]string{"Authorization": one("Bearer a", "Bearer b")}), 400, "invalid_request"},
+		{"Token header joined by an HTTP API", v2Event("GET", "", tokenHeader("token", hostileToken+","+hostileToken)), 400, "invalid_request"},
+		{"Bearer joined by an HTTP API", v2Event("GET", "", map[string]string{"authorization": "Bearer a,Bearer b"}), 400, "invalid_request"},
+		{"DeviceId joined by an HTTP API", v2Event("GET", "", tokenHeader("deviceid", "d1,d2")), 400, "invalid_request"},
 		{"DeviceId twice 1.0", v1Event("GET", nil, map[string][]string{"Token": one(hostileToken), "DeviceId": one("a", "b")}), 400, "invalid_request"},
 		// The customer token belongs in a header, never the URL.
 		{"Token in query", withQuery("Token=" + hostileToken), 400, "invalid_request"},
@@ -231,6 +237,10 @@ func TestHostileAnswersNameTheParameter(t *testing.T) {
 		{v2Event("GET", "mode=ADD_CUSTOMER_CARD&MODE=ADD_CUSTOMER_CARD", tokenHeader()), "Mode"},
 		{v2Event("GET", "token=x", tokenHeader()), "URL"},
 		{v2Event("GET", "", tokenHeader("token", strings.Repeat("t", 4097))), "Token"},
+		{v2Event("GET", "", tokenHeader("token", "a,b")), "Token"},
+		{v2Event("GET", "", map[string]string{"authorization": "Bearer a, Bearer b"}), "Authorization"},
+		{v2Event("GET", "", tokenHeader("deviceid", "d1,d2")), "DeviceId"},
+		{v2Event("GET", "Mode=%zz&utm_content=50%off", tokenHeader()), "Mode"},
 	}
 	for _, tt := range tests {
 		h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, nil)

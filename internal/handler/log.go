@@ -7,24 +7,26 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/apigw"
+	"github.com/aimcards/customer-access-token/internal/emf"
 )
 
 // record collects what the summary log line of one invocation says. It
 // holds no secret: causes are error strings built without secret values,
 // and of the AccountManagementUrl only the host is kept.
 type record struct {
-	start     time.Time
-	requestID string
-	format    apigw.Format
-	outcome   string
-	status    int
-	code      apigw.Code
-	cause     string
-	aimCalls  int
-	aimTime   time.Duration
-	creds     credUsage // Secrets Manager and discovery time, stale credentials
-	urlHost   string
-	secrets   []string // values that must never be logged, blanked from cause
+	start        time.Time
+	requestID    string // Lambda's
+	apiRequestID string // API Gateway's requestContext.requestId, as in its access log
+	format       apigw.Format
+	outcome      string
+	status       int
+	code         apigw.Code
+	cause        string
+	aimCalls     int
+	aimTime      time.Duration
+	creds        credUsage // Secrets Manager and discovery time, stale credentials
+	urlHost      string
+	secrets      []string // values that must never be logged, blanked from cause
 }
 
 // redact blanks every secret value of the invocation out of s, in case an
@@ -47,15 +49,16 @@ func (h *Handler) logRecord(rec *record) {
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", rec.requestID),
+		slog.String("apigw_request_id", rec.apiRequestID),
 		slog.String("payload_format", rec.format.String()),
 		slog.String("outcome", rec.outcome),
 		slog.Int("status", rec.status),
 		slog.Int("aim_calls", rec.aimCalls),
-		slog.Float64("aim_ms", float64(rec.aimTime.Microseconds())/1000),
-		slog.Float64("secrets_ms", float64(rec.creds.secrets.Microseconds())/1000),
-		slog.Float64("discovery_ms", float64(rec.creds.discovery.Microseconds())/1000),
+		slog.Float64("aim_ms", ms(rec.aimTime)),
+		slog.Float64("secrets_ms", ms(rec.creds.secrets)),
+		slog.Float64("discovery_ms", ms(rec.creds.discovery)),
 		slog.Bool("stale_credentials", rec.creds.stale),
-		slog.Float64("duration_ms", float64(h.opts.Now().Sub(rec.start).Microseconds())/1000),
+		slog.Float64("duration_ms", ms(h.opts.Now().Sub(rec.start))),
 	}
 	if rec.code != "" {
 		attrs = append(attrs, slog.String("code", string(rec.code)))
@@ -67,4 +70,19 @@ func (h *Handler) logRecord(rec *record) {
 		attrs = append(attrs, slog.String("url_host", rec.urlHost))
 	}
 	h.log.LogAttrs(context.Background(), level, "invocation", attrs...)
+	// Like slog, a failed stdout write is not the caller's problem.
+	_ = h.opts.Metrics.Emit(rec.invocation())
+}
+
+// ms is d in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// invocation is what the metric record of rec says: the final answer's
+// outcome, code and status, and the time spent upstream.
+func (rec *record) invocation() emf.Invocation {
+	return emf.Invocation{
+		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status,
+		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
+		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
+	}
 }

@@ -1,22 +1,29 @@
 package handler
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // checkAccountURL decides whether AccountManagementUrl may be followed: an
-// absolute https URL with a host, no user-info, no control characters and,
-// when hosts are configured, an exact allowed host. Plain http is allowed
-// for loopback hosts only (local runs). It returns the host it found, the
-// one part of the URL that may be logged, and an errUnsafeURL when the URL
-// may not be followed.
+// absolute https URL in printable ASCII without spaces, with a host, a
+// port that parses (when it has one), no user-info and, when hosts are
+// configured, an allowed host. Plain http is allowed for loopback hosts only
+// (local runs). The URL is followed exactly as AIM wrote it, never
+// re-encoded, which is why anything a browser would have to encode is
+// refused. It returns the host it found, the one part of the URL that may
+// be logged, and an errUnsafeURL when the URL may not be followed.
 func checkAccountURL(raw string, allowedHosts []string) (host string, err error) {
 	for i := 0; i < len(raw); i++ {
-		if raw[i] < 0x20 || raw[i] == 0x7f {
+		switch b := raw[i]; {
+		case b < 0x20 || b == 0x7f:
 			return "", errUnsafeURL{"control character"}
+		case b == ' ' || b > 0x7e:
+			return "", errUnsafeURL{"space or byte above 0x7E"}
 		}
 	}
 	u, err := url.Parse(raw)
@@ -24,19 +31,122 @@ func checkAccountURL(raw string, allowedHosts []string) (host string, err error)
 		return "", errUnsafeURL{"not a URL"}
 	}
 	host = strings.ToLower(u.Hostname())
+	port, portErr := urlPort(u)
 	switch {
 	case host == "":
 		return host, errUnsafeURL{"no host"}
+	case portErr != nil:
+		return host, errUnsafeURL{portErr.Error()}
 	case u.User != nil:
 		return host, errUnsafeURL{"user-info in URL"}
 	case u.Scheme == "http" && !isLoopback(host):
 		return host, errUnsafeURL{"plain http to a non-loopback host"}
 	case u.Scheme != "https" && u.Scheme != "http":
 		return host, errUnsafeURL{"scheme not allowed"}
-	case len(allowedHosts) > 0 && !slices.ContainsFunc(allowedHosts, func(h string) bool { return strings.EqualFold(h, host) }):
+	case len(allowedHosts) > 0 && !hostAllowed(allowedHosts, host, port):
 		return host, errUnsafeURL{"host " + host + " not in REDIRECT_ALLOWED_HOSTS"}
 	}
 	return host, nil
+}
+
+// urlPort returns u's port with the scheme's default dropped ("" for
+// none); a colon without a port, or a port outside 1-65535, is an error.
+func urlPort(u *url.URL) (string, error) {
+	if strings.HasSuffix(u.Host, ":") {
+		return "", errors.New("empty port")
+	}
+	p := u.Port()
+	if p == "" {
+		return "", nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return "", errors.New("port out of range")
+	}
+	if p = strconv.Itoa(n); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+		return "", nil
+	}
+	return p, nil
+}
+
+// hostAllowed reports whether host (and port) is in the allow-list: an
+// entry without a port allows the host on any port, one with a port only
+// that port.
+func hostAllowed(allowed []string, host, port string) bool {
+	if slices.Contains(allowed, host) {
+		return true
+	}
+	return port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
+}
+
+// errNotHost is an allowed-host entry that can never match a URL's host.
+var errNotHost = errors.New("not a host such as aim.example.com or aim.example.com:8443")
+
+// AllowedHost returns an entry of the AccountManagementUrl allow-list as
+// it is compared: a host name or IP address in lower case, with a port
+// only when it is not https's 443. An entry with a scheme, path, query,
+// user-info, an empty or unparsable port, or characters no host name has
+// can never match, and is an error.
+func AllowedHost(entry string) (string, error) {
+	s := strings.ToLower(strings.TrimSpace(entry))
+	if s == "" || strings.ContainsAny(s, "/?#@ \\") {
+		return "", errNotHost
+	}
+	host, port := s, ""
+	if strings.HasSuffix(s, "]") && strings.HasPrefix(s, "[") {
+		host = s[1 : len(s)-1]
+	} else if strings.Contains(s, ":") {
+		var err error
+		if host, port, err = net.SplitHostPort(s); err != nil {
+			return "", errNotHost
+		}
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return "", errNotHost
+		}
+		if port = strconv.Itoa(n); port == "443" {
+			port = ""
+		}
+	}
+	if net.ParseIP(host) == nil && !isHostName(host) {
+		return "", errNotHost
+	}
+	if port == "" {
+		return host, nil
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// allowedHosts normalises the allow-list with AllowedHost, leaving out
+// entries that can never match (configuration refuses them first).
+func allowedHosts(entries []string) []string {
+	var out []string
+	for _, e := range entries {
+		if h, err := AllowedHost(e); err == nil {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// isHostName reports whether s is a DNS host name in lower case: dot-
+// separated labels of letters, digits and hyphens, 1-63 bytes each, no
+// label starting or ending with a hyphen.
+func isHostName(s string) bool {
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isLoopback(host string) bool {

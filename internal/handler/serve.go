@@ -29,9 +29,11 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 	return apigw.Access(tok.Token, tok.AccountManagementURL)
 }
 
-// accessToken calls CustomerAccessToken. When AIM refuses the credentials
-// (401/403) it refreshes them once, within the forced-refresh rate limit,
-// and retries once; a second refusal means the customer's token is no good.
+// accessToken calls CustomerAccessToken. When AIM refuses (401/403) it
+// refreshes the credentials once, within the forced-refresh rate limit, and
+// retries once. A refusal that survives is the customer's: 401 is an
+// expired session, 403 a request AIM does not allow. A refresh that itself
+// fails is answered as that failure.
 func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record) (aim.AccessToken, error) {
 	credCtx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
 	creds, err := h.creds.get(credCtx, &rec.creds)
@@ -45,14 +47,45 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 		return tok, err
 	}
 	creds, refreshed, rerr := h.creds.refresh(ctx, &rec.creds)
-	if rerr != nil || !refreshed {
-		return tok, errSessionExpired{err}
+	if rerr == nil && ctx.Err() != nil {
+		// The refresh spent the deadline (a key source that falls back on
+		// its older key reports no error): there is no time left to retry.
+		rerr = ctx.Err()
 	}
-	tok, err = h.callAIM(ctx, creds, req, rec)
-	if isUnauthorized(err) {
-		return tok, errSessionExpired{err}
+	if rerr != nil {
+		return tok, refreshFailed(ctx, rerr)
 	}
-	return tok, err
+	if refreshed {
+		tok, err = h.callAIM(ctx, creds, req, rec)
+		if !isUnauthorized(err) {
+			return tok, err
+		}
+	}
+	return tok, refused(err)
+}
+
+// refused is AIM's refusal of the customer, after the one refresh: 403
+// means not allowed, anything else (401) an expired session.
+func refused(err error) error {
+	var e *aim.Error
+	if errors.As(err, &e) && e.HTTPStatus == http.StatusForbidden {
+		return errForbidden{e}
+	}
+	return errSessionExpired{err}
+}
+
+// refreshFailed is the answer's error when the forced refresh failed: an
+// AIM failure (discovery) as it is, a spent deadline as a timeout, and
+// anything else (Secrets Manager) as the ApiKey being unavailable.
+func refreshFailed(ctx context.Context, err error) error {
+	var e *aim.Error
+	switch {
+	case errors.As(err, &e):
+		return err
+	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
+		return errRefreshTimeout{err}
+	}
+	return errRefreshUnavailable{err}
 }
 
 func (h *Handler) callAIM(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest, rec *record) (aim.AccessToken, error) {
