@@ -12,6 +12,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/emfspec"
 	"github.com/aimcards/customer-access-token/internal/dev/localrun"
+	"github.com/aimcards/customer-access-token/internal/dev/samtemplate"
 	"github.com/aimcards/customer-access-token/internal/emf"
 )
 
@@ -110,4 +111,54 @@ func readEvent(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestAlarmsWatchWhatARealRunEmits holds the template's alarms and
+// dashboard to the metric records the real bootstrap prints under the
+// emulator (what make invoke shows): every custom metric the template
+// watches must be in them, with the same namespace and dimension names.
+func TestAlarmsWatchWhatARealRunEmits(t *testing.T) {
+	t.Parallel()
+	shared := needStack(t)
+	tpl, err := samtemplate.Transform(t.Context(), filepath.Join("..", "..", "..", "template.yaml"))
+	if devutil.MaySkip(err) {
+		t.Skipf("cfn-lint: %v; %s", err, samtemplate.InstallHint)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	watched, err := tpl.CustomAlarmMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(watched) == 0 {
+		t.Fatal("got no alarm on a custom metric in the template, want the function's alarms")
+	}
+	var out devutil.Buffer
+	s, err := localrun.Start(t.Context(), localrun.Options{Bootstrap: shared.Bootstrap, Output: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// A success calls AIM (the only records with AIMLatency); an error and an
+	// unreadable payload give the other Outcome/Code pairs.
+	for _, event := range [][]byte{readEvent(t, goodEvent), readEvent(t, "httpapi-expired-token.json"), []byte("hello")} {
+		if _, err := s.Invoke(t.Context(), event); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var data []emfspec.Datum
+	for _, rec := range metricRecords(out.String()) {
+		d, err := emfspec.Extract([]byte(rec))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, rec)
+		}
+		data = append(data, d...)
+	}
+	for _, m := range samtemplate.Unemitted(watched, data) {
+		t.Errorf("%s watches %s %s with dimensions %v: no record of the real run carries it", m.Alarm, m.Namespace, m.MetricName, m.DimensionNames())
+	}
 }
