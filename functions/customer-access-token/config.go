@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/handler"
 )
@@ -26,7 +27,7 @@ type config struct {
 	AllowedOrigins       []string      // normalised: lower case, default port dropped
 	ErrorRedirectURL     *url.URL      // parsed once; answers append error=<code> to it
 	RedirectAllowedHosts []string      // hosts AccountManagementUrl may redirect to, as handler.AllowedHost writes them
-	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case; checked by aim.NewClient
+	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case, as aim.CheckEndpointHost accepts them
 	StaleMax             time.Duration // STALE_MAX
 	FailureBackoff       time.Duration // FAILURE_BACKOFF
 }
@@ -34,19 +35,23 @@ type config struct {
 // parseConfig reads every variable and reports all problems together.
 func parseConfig(getenv func(string) string) (config, error) {
 	p := &parser{getenv: getenv}
+	// The pinned endpoint is checked against the allow-list, as the AIM
+	// client will check it.
+	endpointHosts := p.endpointHosts("AIM_ENDPOINT_HOSTS")
+	pinned := func(v string) error { return aim.CheckEndpointURL(v, endpointHosts) }
 	c := config{
 		SecretID:             p.required("AIM_API_KEY_SECRET_ID"),
 		SecretField:          getenv("AIM_API_KEY_SECRET_FIELD"),
 		AppID:                p.required("AIM_APP_ID"),
-		ServiceURL:           p.apiBase("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30"),
-		EndpointURL:          p.apiBase("AIM_ENDPOINT_URL", ""),
+		ServiceURL:           p.apiBase("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30", aim.CheckServiceURL),
+		EndpointURL:          p.apiBase("AIM_ENDPOINT_URL", "", pinned),
 		AIMTimeout:           p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
 		CacheTTL:             p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
 		AllowedOrigins:       p.origins("ALLOWED_ORIGINS"),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
 		RedirectAllowedHosts: p.hosts("REDIRECT_ALLOWED_HOSTS"),
-		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", strings.ToLower),
+		EndpointHosts:        endpointHosts,
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 	}
@@ -86,16 +91,24 @@ func (p *parser) absolute(name, v string) *url.URL {
 }
 
 // apiBase reads the base URL of an API: no query or fragment, no
-// trailing slash.
-func (p *parser) apiBase(name, def string) string {
+// trailing slash. A URL that is well formed must also pass check (the AIM
+// client's rules for it), so NewClient never refuses what passed here.
+func (p *parser) apiBase(name, def string, check func(string) error) string {
 	v := strings.TrimSpace(p.getenv(name))
 	if v == "" {
 		return def
 	}
-	if u := p.absolute(name, v); u != nil && (u.RawQuery != "" || u.Fragment != "") {
+	base := strings.TrimRight(v, "/")
+	switch u := p.absolute(name, v); {
+	case u == nil:
+	case u.RawQuery != "" || u.Fragment != "":
 		p.fail(name, "must not carry a query or fragment")
+	default:
+		if err := check(base); err != nil {
+			p.fail(name, "%w", err)
+		}
 	}
-	return strings.TrimRight(v, "/")
+	return base
 }
 
 // page reads the URL of a web page, query and fragment allowed; nil when
@@ -172,6 +185,20 @@ func (p *parser) hosts(name string) []string {
 			continue
 		}
 		out = append(out, norm)
+	}
+	return out
+}
+
+// endpointHosts reads the AIM endpoint allow-list, lower-case, with the
+// AIM client's rules for an entry.
+func (p *parser) endpointHosts(name string) []string {
+	var out []string
+	for _, h := range p.list(name, strings.ToLower) {
+		if err := aim.CheckEndpointHost(h); err != nil {
+			p.fail(name, "%w", err)
+			continue
+		}
+		out = append(out, h)
 	}
 	return out
 }

@@ -59,23 +59,52 @@ func TestParseConfigAll(t *testing.T) {
 	}
 }
 
-// TestBuildRefusesAPinnedEndpointThatFailsTheChecks checks that
-// AIM_ENDPOINT_URL meets the rules of a discovered endpoint at start.
+// TestParseConfigChecksAIMEndpoints checks that AIM_SERVICE_URL,
+// AIM_ENDPOINT_URL and AIM_ENDPOINT_HOSTS meet the AIM client's rules at
+// parse time, so they are named with every other problem.
+func TestParseConfigChecksAIMEndpoints(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ service, endpoint, hosts, want string }{ // want "": accepted
+		{"", "http://store.example", "", "AIM_ENDPOINT_URL: plain http to non-loopback host store.example"},
+		{"", "https://evil.example", ".active-e.net", "AIM_ENDPOINT_URL: host evil.example is not an allowed endpoint host"},
+		{"", "https://store.example:8443", "store.example", ""},
+		{"", "https://store.example:8443", "store.example:443", "AIM_ENDPOINT_URL: host store.example is not an allowed endpoint host"},
+		{"", "", "https://store.example", `AIM_ENDPOINT_HOSTS: "https://store.example" is not a host`},
+		{"", "", ".active-e.net, store.example/x", `AIM_ENDPOINT_HOSTS: "store.example/x" is not a host`},
+		{"http://active-ewebservice.biz/aeservices30", "", "", "AIM_SERVICE_URL: plain http to non-loopback host active-ewebservice.biz"},
+		{"http://localhost:9/aeservices30", "http://127.0.0.1:9/", "", ""},
+	}
+	for _, tt := range tests {
+		_, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "aim", "AIM_APP_ID": "app",
+			"AIM_SERVICE_URL": tt.service, "AIM_ENDPOINT_URL": tt.endpoint, "AIM_ENDPOINT_HOSTS": tt.hosts}))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%q %q %q: got %v, want no problem", tt.service, tt.endpoint, tt.hosts, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%q %q %q: got %v, want a problem containing %q", tt.service, tt.endpoint, tt.hosts, err, tt.want)
+		}
+	}
+}
+
+// TestBuildRefusesAPinnedEndpointThatFailsTheChecks checks the backstop:
+// configuration that did not come through parseConfig still cannot send
+// credentials to an endpoint the AIM client's rules refuse.
 func TestBuildRefusesAPinnedEndpointThatFailsTheChecks(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	tests := []struct{ endpoint, hosts, want string }{
-		{"http://store.example", "", "plain http"},
-		{"https://evil.example", ".active-e.net", "not an allowed endpoint host"},
-		{"https://store.example", "https://store.example", "EndpointHosts"},
+	tests := []struct {
+		endpoint string
+		hosts    []string
+		want     string
+	}{
+		{"http://store.example", nil, "plain http"},
+		{"https://evil.example", []string{".active-e.net"}, "not an allowed endpoint host"},
+		{"https://store.example", []string{"https://store.example"}, "EndpointHosts"},
 	}
 	for _, tt := range tests {
-		cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "aim", "AIM_APP_ID": "app",
-			"AIM_ENDPOINT_URL": tt.endpoint, "AIM_ENDPOINT_HOSTS": tt.hosts}))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := config{SecretID: "aim", AppID: "app", ServiceURL: "https://active-ewebservice.biz/aeservices30",
+			EndpointURL: tt.endpoint, EndpointHosts: tt.hosts, AIMTimeout: time.Second, CacheTTL: time.Minute}
 		if _, err := build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s with %q: got %v, want an error containing %q", tt.endpoint, tt.hosts, err, tt.want)
 		}
@@ -86,14 +115,16 @@ func TestBuildRefusesAPinnedEndpointThatFailsTheChecks(t *testing.T) {
 func TestParseConfigReportsAllProblems(t *testing.T) {
 	t.Parallel()
 	_, err := parseConfig(env(map[string]string{
-		"AIM_SERVICE_URL": "ftp://x", "AIM_ENDPOINT_URL": "https://x/?q=1", "AIM_TIMEOUT": "soon", "CACHE_TTL": "-1s",
+		"AIM_SERVICE_URL": "ftp://x", "AIM_ENDPOINT_URL": "http://store.example", "AIM_ENDPOINT_HOSTS": "https://store.example",
+		"AIM_TIMEOUT": "soon", "CACHE_TTL": "-1s",
 		"TOKEN_COOKIE": "a b", "ALLOWED_ORIGINS": "https://shop.example.com/path", "ERROR_REDIRECT_URL": "/relative",
 		"STALE_MAX": "0s", "FAILURE_BACKOFF": "2m",
 	}))
 	if err == nil {
 		t.Fatal("got no error, want every problem")
 	}
-	for _, name := range []string{"AIM_API_KEY_SECRET_ID", "AIM_APP_ID", "AIM_SERVICE_URL", "AIM_ENDPOINT_URL", "AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL", "STALE_MAX", "FAILURE_BACKOFF"} {
+	for _, name := range []string{"AIM_API_KEY_SECRET_ID", "AIM_APP_ID", "AIM_SERVICE_URL", "AIM_ENDPOINT_URL", "AIM_ENDPOINT_HOSTS",
+		"AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL", "STALE_MAX", "FAILURE_BACKOFF"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

@@ -28,7 +28,8 @@ func TestBadConfigurationStopsTheFunction(t *testing.T) {
 			[]string{"ALLOWED_ORIGINS", `"http://shop.example.com"`, "https"}},
 		{"every problem in one line", []string{
 			"ALLOWED_ORIGINS=https://shop.example.com/cards", "REDIRECT_ALLOWED_HOSTS=https://aim.example.com", "METRICS_NAMESPACE=AWS/Cards",
-		}, []string{"ALLOWED_ORIGINS", "REDIRECT_ALLOWED_HOSTS", "METRICS_NAMESPACE"}},
+			"AIM_ENDPOINT_URL=http://aim-store.example:7890",
+		}, []string{"ALLOWED_ORIGINS", "REDIRECT_ALLOWED_HOSTS", "METRICS_NAMESPACE", "AIM_ENDPOINT_URL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
