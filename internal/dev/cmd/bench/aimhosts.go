@@ -20,24 +20,27 @@ type aimHosts struct {
 	service, store *host
 }
 
-// startAIM starts a sandbox that accepts apiKey on both hosts.
-func startAIM(ca *testCA, apiKey string) (*aimHosts, error) {
+// startAIM starts a sandbox that accepts apiKey on both hosts, over TLS with ca's
+// certificate or, with ca nil, plain; GetEndPoint names the store host's server
+// itself when direct, its proxy otherwise.
+func startAIM(ca *testCA, apiKey string, direct bool) (*aimHosts, error) {
 	a := &aimHosts{sb: aimsandbox.New(aimsandbox.Config{APIKey: apiKey, AppID: appID})}
 	var err error
 	if a.store, err = startHost(a.sb, ca); err != nil {
 		return nil, err
 	}
-	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.url()}, ca); err != nil {
+	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.urlVia(direct)}, ca); err != nil {
 		a.store.close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// setRTT sets the round trip to both hosts for connections opened from now on.
-func (a *aimHosts) setRTT(d time.Duration) {
-	a.service.rt.setRTT(d)
-	a.store.rt.setRTT(d)
+// charge sets what connections to both hosts opened from now on cost: d per TCP
+// round trip, or, when perReq, d per request.
+func (a *aimHosts) charge(d time.Duration, perReq bool) {
+	a.service.charge(d, perReq)
+	a.store.charge(d, perReq)
 }
 
 func (a *aimHosts) close() {

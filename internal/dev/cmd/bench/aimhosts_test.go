@@ -17,7 +17,7 @@ func TestAIMHostsServeDiscoveryAndTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := startAIM(ca, "test-api-key")
+	a, err := startAIM(ca, "test-api-key", false)
 	if err != nil {
 		t.Fatal(err)
 	}

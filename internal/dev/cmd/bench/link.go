@@ -20,23 +20,25 @@ const (
 // link is one proxied connection.
 type link struct {
 	open    time.Time // no byte arrives before
-	half    time.Duration
+	delay   charge    // toServer and toClient: how late each chunk arrives
 	flights *atomic.Int64
 
 	mu   sync.Mutex
 	last direction
 }
 
-// due is when a chunk read at read arrives at the other end.
-func (l *link) due(read time.Time) time.Time { return arrival(read, l.open, l.half) }
+// due is when a chunk read at read, flowing d, arrives at the other end.
+func (l *link) due(read time.Time, d direction) time.Time {
+	return arrival(read, l.open, l.delay.way(d))
+}
 
-// arrival is when data sent at sent arrives: half a round trip later, and never
-// before half a round trip after the connection is open.
-func arrival(sent, open time.Time, half time.Duration) time.Time {
+// arrival is when data sent at sent arrives: delay later, and never before delay
+// after the connection is open.
+func arrival(sent, open time.Time, delay time.Duration) time.Time {
 	if sent.Before(open) {
 		sent = open
 	}
-	return sent.Add(half)
+	return sent.Add(delay)
 }
 
 // turn counts a new flight when data flows the other way than last time.
@@ -67,10 +69,10 @@ func (l *link) pipe(dst, src net.Conn, d direction) {
 			n, err := src.Read(buf)
 			if n > 0 {
 				l.turn(d)
-				ch <- chunk{b: buf[:n], due: l.due(time.Now())}
+				ch <- chunk{b: buf[:n], due: l.due(time.Now(), d)}
 			}
 			if err != nil {
-				ch <- chunk{eof: true, due: l.due(time.Now())}
+				ch <- chunk{eof: true, due: l.due(time.Now(), d)}
 				return
 			}
 		}

@@ -32,7 +32,8 @@ type sizeResult struct {
 
 // results is everything the report shows.
 type results struct {
-	sizes                 []sizeResult
+	sizes                 []sizeResult // none where the AWS-like part was skipped
+	plain                 *plainResult // nil where the plain part was skipped
 	functionArm, helloArm size
 	warm                  int    // invocations per warm run
 	noQuota               string // why there was no CPU quota, "" when there was
@@ -44,10 +45,28 @@ type samples struct {
 	waiting, frozen []coldRun
 }
 
-// measure runs every scenario o.runs times for each bootstrap at each size,
-// alternating them so that drift on the machine hits both alike.
+// measure runs the parts o asks for: the AWS-like part, then the plain one.
 func measure(ctx context.Context, o options, bins binaries, up *upstreams) (results, error) {
 	r := results{functionArm: bins.functionArm, helloArm: bins.helloArm, warm: o.warm}
+	if o.skip != partAWS {
+		var err error
+		if r, err = measureSizes(ctx, o, bins, up, r); err != nil {
+			return r, err
+		}
+	}
+	if o.skip != partPlain {
+		p, err := measurePlain(ctx, o, bins, up)
+		if err != nil {
+			return r, err
+		}
+		r.plain = &p
+	}
+	return r, nil
+}
+
+// measureSizes runs every scenario o.runs times for each bootstrap at each size,
+// alternating them so that drift on the machine hits both alike.
+func measureSizes(ctx context.Context, o options, bins binaries, up *upstreams, r results) (results, error) {
 	if g, err := newCPUGroup(cpuRoot, fmt.Sprintf("bench-%d-probe", os.Getpid()), o.sizes[0]); err != nil {
 		r.noQuota = err.Error()
 		fmt.Fprintf(os.Stderr, "bench: %v; measuring at full CPU\n", err)
@@ -74,7 +93,7 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 			s    *samples
 		}{{"function", bins.function, &fn}, {"hello-world", bins.hello, &hello}} {
 			fmt.Fprintf(os.Stderr, "bench: %d MB, run %d/%d %s\n", sz.memoryMB, i+1, o.runs, sub.name)
-			if err := sample(ctx, o, up, sub.bin, sz, sub.s); err != nil {
+			if err := sample(ctx, o, up, sub.bin, sz, charges{aim: o.aimRTT, secrets: o.secretsRTT}, sub.s); err != nil {
 				return sizeResult{}, fmt.Errorf("measure %s at %d MB, run %d: %w", sub.name, sz.memoryMB, i+1, err)
 			}
 		}
@@ -82,9 +101,8 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures()}, nil
 }
 
-// sample adds one run of each scenario to s.
-func sample(ctx context.Context, o options, up *upstreams, bin string, sz lambdaSize, s *samples) error {
-	c := charges{aim: o.aimRTT, secrets: o.secretsRTT}
+// sample adds one run of each scenario to s, the cold ones charged c.
+func sample(ctx context.Context, o options, up *upstreams, bin string, sz lambdaSize, c charges, s *samples) error {
 	w, err := runWarm(ctx, up, bin, sz, o.warm)
 	if err != nil {
 		return fmt.Errorf("warm: %w", err)

@@ -6,9 +6,27 @@ import (
 	"time"
 )
 
-// report renders the results as the README's Performance section.
+// report renders the results as the README's Performance section: the AWS-like
+// part, then the plain one, each where it ran.
 func report(r results, o options, m machine) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "Measured with `make bench` on %s.", m)
+	if len(r.sizes) > 0 {
+		awsReport(&b, r, o)
+	}
+	if r.plain != nil {
+		if len(r.sizes) > 0 {
+			b.WriteString("\n")
+		} else {
+			b.WriteString(" ")
+		}
+		plainReport(&b, r, o)
+	}
+	return b.String()
+}
+
+// awsReport writes the AWS-like part: per size, under Lambda's CPU share, over TLS.
+func awsReport(b *strings.Builder, r results, o options) {
 	quota := "each process under a cgroup CPU quota of its memory size ÷ 1,769 MB of one CPU, as Lambda shares CPU"
 	if r.noQuota != "" {
 		quota = "**no CPU quota** (" + r.noQuota + "): every size ran at full CPU"
@@ -17,17 +35,16 @@ func report(r results, o options, m machine) string {
 	if o.certDir != "" {
 		certDir = "`SSL_CERT_DIR=" + o.certDir + "`"
 	}
-	fmt.Fprintf(&b, "Measured with `make bench` on %s. Medians of %d runs per size; each run is a fresh process; "+
+	fmt.Fprintf(b, " Medians of %d runs per size; each run is a fresh process; "+
 		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
 		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
 		"(there the function's own work is tens of µs). %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
-		m, o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
-	sizesTable(&b, r, o)
+		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
+	sizesTable(b, r, o)
 	b.WriteString("\n")
-	bootstrapTable(&b, r)
+	bootstrapTable(b, r)
 	b.WriteString("\n")
-	targetsTable(&b, r, o)
-	return b.String()
+	targetsTable(b, r, o)
 }
 
 // sizesTable writes one column per memory size.

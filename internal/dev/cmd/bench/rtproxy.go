@@ -12,12 +12,13 @@ import (
 // trip time: a connection carries no byte before one round trip has passed (the
 // TCP handshake), and then every chunk of data arrives half a round trip after it
 // was sent, in either direction. A TLS handshake so costs its real round trips, and
-// a keep-alive request one. It counts connections and flights (runs of data in one
+// a keep-alive request one. Told so, it charges a fixed delay per request instead
+// (see setRequestDelay). It counts connections and flights (runs of data in one
 // direction), so that round trips can be counted per upstream host.
 type rtProxy struct {
 	ln     net.Listener
 	target string // host:port of the upstream
-	rtt    atomic.Int64
+	charge atomic.Pointer[charge]
 	conns  atomic.Int64
 	flight atomic.Int64
 
@@ -32,6 +33,7 @@ func startRTProxy(target string) (*rtProxy, error) {
 		return nil, fmt.Errorf("round-trip proxy: %w", err)
 	}
 	p := &rtProxy{ln: ln, target: target, open: map[net.Conn]struct{}{}}
+	p.setCharge(charge{})
 	go p.serve()
 	return p, nil
 }
@@ -39,8 +41,34 @@ func startRTProxy(target string) (*rtProxy, error) {
 // addr is the proxy's host:port.
 func (p *rtProxy) addr() string { return p.ln.Addr().String() }
 
+// charge is what a proxied connection costs: a wait before its first byte, and
+// how late each chunk arrives in either direction.
+type charge struct{ open, toServer, toClient time.Duration }
+
+// roundTrip charges d per TCP round trip: the handshake, then half of d each way.
+func roundTrip(d time.Duration) charge { return charge{open: d, toServer: d / 2, toClient: d / 2} }
+
+// perRequest charges d per request: a request arrives d late, its answer at once,
+// and connecting is free, as the plain-HTTP bench added a fixed latency per call.
+// On HTTP/1.1 without pipelining each request is one flight to the server.
+func perRequest(d time.Duration) charge { return charge{toServer: d} }
+
+// way is the delay of data flowing d.
+func (c charge) way(d direction) time.Duration {
+	if d == toServer {
+		return c.toServer
+	}
+	return c.toClient
+}
+
 // setRTT sets the round trip charged to connections opened from now on.
-func (p *rtProxy) setRTT(d time.Duration) { p.rtt.Store(int64(d)) }
+func (p *rtProxy) setRTT(d time.Duration) { p.setCharge(roundTrip(d)) }
+
+// setRequestDelay charges d per request on connections opened from now on.
+func (p *rtProxy) setRequestDelay(d time.Duration) { p.setCharge(perRequest(d)) }
+
+// setCharge sets what connections opened from now on cost.
+func (p *rtProxy) setCharge(c charge) { p.charge.Store(&c) }
 
 // tally is what a proxy counted.
 type tally struct{ conns, flights int64 }
@@ -96,8 +124,8 @@ func (p *rtProxy) handle(down net.Conn) {
 	p.track(down, true)
 	defer p.track(down, false)
 	p.conns.Add(1)
-	rtt := time.Duration(p.rtt.Load())
-	l := &link{open: time.Now().Add(rtt), half: rtt / 2, flights: &p.flight}
+	c := *p.charge.Load()
+	l := &link{open: time.Now().Add(c.open), delay: c, flights: &p.flight}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); l.pipe(up, down, toServer) }()

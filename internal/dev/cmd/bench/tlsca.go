@@ -111,7 +111,10 @@ func (ca *testCA) serverConfig() *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{ca.leaf}, NextProtos: []string{"http/1.1"}}
 }
 
-// clientConfig trusts the test CA alone, for the bench's own probe.
+// clientConfig trusts the test CA alone, for the bench's own probe; nil for none.
 func (ca *testCA) clientConfig() *tls.Config {
+	if ca == nil {
+		return nil
+	}
 	return &tls.Config{RootCAs: ca.pool}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 )
@@ -24,10 +25,12 @@ const (
 
 // upstreams are the long-lived parts: the test CA and its bundle, and Secrets
 // Manager (moto_server behind a TLS-terminating proxy behind a round-trip proxy).
+// The plain-HTTP bench's upstreams (see plainSide) have no CA.
 type upstreams struct {
-	ca      *testCA
-	bundle  string // SSL_CERT_FILE: the system bundle and the test CA
-	certDir string // SSL_CERT_DIR, or "" for Go's default directories
+	plain   bool    // plain HTTP, charges per request, uncharged runs straight to the servers
+	ca      *testCA // nil when plain
+	bundle  string  // SSL_CERT_FILE: the system bundle and the test CA
+	certDir string  // SSL_CERT_DIR, or "" for Go's default directories
 	moto    *moto.Server
 	faults  *moto.FaultProxy // counts GetSecretValue
 	secrets *host
@@ -61,6 +64,19 @@ func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error
 	return up, nil
 }
 
+// plainSide is up as the plain-HTTP bench sees it: the same moto_server, counts
+// and ApiKey, with Secrets Manager served over plain HTTP. Close it before up.
+func (up *upstreams) plainSide() (*upstreams, error) {
+	h, err := startHost(up.faults, nil)
+	if err != nil {
+		return nil, fmt.Errorf("plain upstreams: %w", err)
+	}
+	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey}, nil
+}
+
+// closePlain stops what plainSide started.
+func (up *upstreams) closePlain() { up.secrets.close() }
+
 // close stops what startUpstreams started.
 func (up *upstreams) close() {
 	if up.secrets != nil {
@@ -76,14 +92,14 @@ func (up *upstreams) secretGets() int { return up.faults.Calls(opGetSecretValue)
 const opGetSecretValue = "GetSecretValue"
 
 // env is the function's environment for one run: Lambda's variables, the runtime
-// API, the function's configuration and the SDK pointed at Secrets Manager over TLS.
-// Nothing is inherited from this process, as nothing is in Lambda. Go reads the
-// roots in SSL_CERT_FILE and then every file in SSL_CERT_DIR, or by default in
-// /etc/ssl/certs and /etc/pki/tls/certs, as it does in Lambda's image.
-func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
+// API, the function's configuration and the SDK pointed at Secrets Manager, over
+// TLS unless plain, through the proxy unless direct. Nothing is inherited from
+// this process, as nothing is in Lambda. Go reads the roots in SSL_CERT_FILE and
+// then every file in SSL_CERT_DIR, or by default in /etc/ssl/certs and
+// /etc/pki/tls/certs, as it does in Lambda's image.
+func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int, direct bool) []string {
 	env := append(up.moto.Env(),
-		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.url(),
-		"SSL_CERT_FILE="+up.bundle,
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.urlVia(direct),
 		"AWS_CONFIG_FILE=/nonexistent/config",
 		"AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials",
 		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
@@ -100,43 +116,75 @@ func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
 		"TOKEN_COOKIE="+tokenCookie,
 		"ALLOWED_ORIGINS="+allowedOrigin,
 	)
+	if up.bundle != "" {
+		env = append(env, "SSL_CERT_FILE="+up.bundle)
+	}
 	if up.certDir != "" {
 		env = append(env, "SSL_CERT_DIR="+up.certDir)
 	}
 	return env
 }
 
-// host is one upstream host as the function sees it: an HTTPS server with the
-// test CA's certificate behind a round-trip proxy, which the function dials.
+// host is one upstream host as the function sees it: an HTTP server on loopback,
+// over TLS with the test CA's certificate or plain, behind a round-trip proxy,
+// which the function dials unless it is told to go straight to the server.
 type host struct {
-	srv *http.Server
-	rt  *rtProxy
+	srv    *http.Server
+	scheme string // https or http
+	direct string // the server's host:port
+	rt     *rtProxy
+	served served
 }
 
-// startHost serves h over TLS on loopback behind a round-trip proxy charging nothing yet.
+// startHost serves h on loopback, over TLS with ca's certificate or, with ca nil,
+// plain, behind a round-trip proxy charging nothing yet.
 func startHost(h http.Handler, ca *testCA) (*host, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start host: %w", err)
 	}
-	srv := &http.Server{
-		Handler:   h,
-		TLSConfig: ca.serverConfig(),
+	hs := &host{scheme: "https", direct: ln.Addr().String()}
+	hs.srv = &http.Server{
+		Handler:   hs.served.wrap(h),
+		ConnState: hs.served.connState,
 		// A process killed mid-handshake is expected here; do not log it.
 		ErrorLog:     log.New(io.Discard, "", 0),
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
-	go srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
-	rt, err := startRTProxy(ln.Addr().String())
-	if err != nil {
-		srv.Close() //nolint:errcheck
+	if ca == nil {
+		hs.scheme = "http"
+		go hs.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after close.
+	} else {
+		hs.srv.TLSConfig = ca.serverConfig()
+		go hs.srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
+	}
+	if hs.rt, err = startRTProxy(hs.direct); err != nil {
+		hs.srv.Close() //nolint:errcheck
 		return nil, err
 	}
-	return &host{srv: srv, rt: rt}, nil
+	return hs, nil
 }
 
 // url is the host's base URL, through the round-trip proxy.
-func (h *host) url() string { return "https://" + h.rt.addr() }
+func (h *host) url() string { return h.urlVia(false) }
+
+// urlVia is the host's base URL, straight to the server when direct.
+func (h *host) urlVia(direct bool) string {
+	if direct {
+		return h.scheme + "://" + h.direct
+	}
+	return h.scheme + "://" + h.rt.addr()
+}
+
+// charge sets what the proxy charges connections opened from now on: d per TCP
+// round trip, or, when perReq, d per request.
+func (h *host) charge(d time.Duration, perReq bool) {
+	if perReq {
+		h.rt.setRequestDelay(d)
+	} else {
+		h.rt.setRTT(d)
+	}
+}
 
 func (h *host) close() {
 	h.rt.close()
