@@ -74,6 +74,7 @@ type Client struct {
 	appID         string
 	timeout       time.Duration
 	maxBody       int64
+	warm          *warmDialer // nil with a caller's HTTPClient
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.
@@ -82,8 +83,10 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc, warm := ownHTTPClient(opts.HTTPClient)
 	return &Client{
-		httpClient:    withoutRedirects(opts.HTTPClient),
+		httpClient:    hc,
+		warm:          warm,
 		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,

@@ -19,17 +19,22 @@ type response struct {
 	body   []byte
 }
 
-// do sends req, retrying once after a short random jitter when the first
-// attempt met a transient failure (a connection reset or EOF before any
-// answer, or HTTP 502/503) and enough time is left before the deadline.
-// Timeouts, 4xx and 2xx answers are never retried.
+// do sends req, retrying once when the first attempt met a transient
+// failure (a connection reset, broken pipe or EOF before any answer, or HTTP
+// 502/503) and enough time is left before the deadline. A connection that
+// failed before any answer, most often one the server closed while it was
+// idle, is retried at once; a 502/503 after a short random jitter. Timeouts,
+// 4xx and 2xx answers are never retried.
 func (c *Client) do(req *http.Request) (*response, error) {
 	resp, err := c.roundTrip(req)
 	if !transient(resp, err) {
 		return resp, err
 	}
 	ctx := req.Context()
-	wait := 10*time.Millisecond + rand.N(40*time.Millisecond)
+	var wait time.Duration
+	if resp != nil {
+		wait = 10*time.Millisecond + rand.N(40*time.Millisecond)
+	}
 	if !c.hasTimeFor(ctx, wait) {
 		return resp, err
 	}
@@ -70,7 +75,8 @@ func transient(resp *response, err error) bool {
 	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE)
 }
 
 // hasTimeFor reports whether a retry after wait still leaves a margin (500 ms
