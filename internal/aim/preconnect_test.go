@@ -2,6 +2,8 @@ package aim_test
 
 import (
 	"context"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +33,7 @@ func newTLSAIM(t *testing.T, closeFirst bool, replies ...reply) *fakeAIM {
 			}
 		}
 	}
+	f.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes the tests cut short
 	f.StartTLS()
 	t.Cleanup(f.Close)
 	return f

@@ -87,16 +87,21 @@ func New(opts Options) *Handler {
 }
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
-// request. A failure is logged and left for the request path to retry.
+// request, and opens the connections to AIM: the service host's while
+// Secrets Manager answers, the store host's after discovery. A failure is
+// logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
+	defer h.preconnectService(ctx)()
 	start := h.opts.Now()
 	var u credUsage
-	if _, err := h.creds.get(ctx, &u); err != nil {
+	creds, err := h.creds.get(ctx, &u)
+	if err != nil {
 		h.log.Warn("credential prefetch failed; will retry on the first request", "error", err.Error())
 		return
 	}
+	h.preconnectStore(ctx, creds.Endpoint.URL)
 	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
