@@ -72,17 +72,18 @@ func (r AccessTokenRequest) query() url.Values {
 	return q
 }
 
-// header holds the store's and the customer's credentials, each only when set.
+// header holds the store's and the customer's credentials, each only when
+// set, with room for the AppId and Accept that newRequest adds.
 func (r AccessTokenRequest) header(creds Credentials) http.Header {
-	h := http.Header{}
-	for name, v := range map[string]string{
-		headerAPIKey:     creds.APIKey,
-		headerOAuthToken: creds.Endpoint.OAuthToken,
-		headerToken:      r.Token,
-		headerDeviceID:   r.DeviceID,
+	h := make(http.Header, 6)
+	for _, f := range [...]struct{ name, value string }{
+		{headerAPIKey, creds.APIKey},
+		{headerOAuthToken, creds.Endpoint.OAuthToken},
+		{headerToken, r.Token},
+		{headerDeviceID, r.DeviceID},
 	} {
-		if v != "" {
-			h[name] = []string{v}
+		if f.value != "" {
+			h[f.name] = []string{f.value}
 		}
 	}
 	return h

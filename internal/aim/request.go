@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // call is one AIM operation: a GET of base+"/api/"+op.
@@ -46,24 +47,31 @@ func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int,
 }
 
 // newRequest builds the GET of cl with the AppId, Accept and cl's headers.
+// The URL is parsed once, and cl.header becomes the request's header: each
+// call builds its own.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
-	u, err := parseBaseURL(cl.base)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(cl.base, "/")+"/api/"+cl.op, nil)
 	if err != nil {
-		return nil, fmt.Errorf("new request: endpoint URL %w", err)
+		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
 	}
-	u = u.JoinPath("api", cl.op)
-	u.RawQuery = cl.query.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("new request: %w", withoutURL(err))
+	if u := req.URL; u.Scheme != "http" && u.Scheme != "https" || u.Host == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header[headerAppID] = []string{c.appID}
-	for k, v := range cl.header {
-		req.Header[k] = v
+	req.URL.RawQuery = cl.query.Encode()
+	h := cl.header
+	if h == nil {
+		h = make(http.Header, 2)
 	}
+	h["Accept"] = []string{"application/json"}
+	h[headerAppID] = []string{c.appID}
+	req.Header = h
 	return req, nil
 }
+
+// errBaseURL is what newRequest says of a base URL it cannot use; like
+// parseBaseURL's errors, it does not repeat the URL.
+var errBaseURL = errors.New("must be an absolute http or https URL without user info, a query or a fragment")
 
 // decode reads a 2xx JSON answer into v and fails when its Status reports an
 // error. Non-JSON (an HTML error page, a cut-off body) is an upstream error.
