@@ -14,7 +14,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
-// newTLSAIM is newFakeAIM over TLS; closeFirst makes it close its first
+// newTLSAIM is newFakeAIM over TLS, offering HTTP/2 too; closeFirst makes it close its first
 // connection as soon as a request starts on it, before answering.
 func newTLSAIM(t *testing.T, closeFirst bool, replies ...reply) *fakeAIM {
 	t.Helper()
@@ -34,6 +34,7 @@ func newTLSAIM(t *testing.T, closeFirst bool, replies ...reply) *fakeAIM {
 		}
 	}
 	f.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes the tests cut short
+	f.EnableHTTP2 = true                           // as AIM's servers may offer
 	f.StartTLS()
 	t.Cleanup(f.Close)
 	return f
@@ -130,5 +131,17 @@ func TestPreconnectFailureLeavesDialing(t *testing.T) {
 	}
 	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
 		t.Fatalf("GetEndPoint: %v", err)
+	}
+}
+
+func TestClientSpeaksHTTP1(t *testing.T) {
+	f := newTLSAIM(t, false)
+	f.replies = []reply{endpointReply(f.URL)}
+	c := newClient(t, f.URL)
+	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
+		t.Fatalf("GetEndPoint: %v", err)
+	}
+	if got := f.requests()[0].Proto; got != "HTTP/1.1" {
+		t.Errorf("got %s, want HTTP/1.1", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,6 +67,12 @@ func (w *warmDialer) handshake(ctx context.Context, raw net.Conn, addr string) (
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
+	if _, h2 := w.transport.TLSNextProto["h2"]; !h2 {
+		// Offer HTTP/2 only when the Transport speaks it; its
+		// TLSClientConfig may come from a Transport that did.
+		// (Clone shares NextProtos' array: build a new one.)
+		cfg.NextProtos = slices.DeleteFunc(slices.Clone(cfg.NextProtos), func(p string) bool { return p == "h2" })
+	}
 	if d := w.transport.TLSHandshakeTimeout; d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
@@ -93,11 +100,24 @@ func (c *countedConn) Close() error {
 }
 
 // ownHTTPClient is withoutRedirects(hc), and with hc nil the client over the
-// Client's own Transport with its warm dialer, which Preconnect fills.
+// Client's own Transport: HTTP/1.1 only, with the warm dialer that
+// Preconnect fills.
 func ownHTTPClient(hc *http.Client) (*http.Client, *warmDialer) {
 	if hc != nil {
 		return withoutRedirects(hc), nil
 	}
 	t := newTransport()
+	t.Protocols = http1Only()
 	return withoutRedirects(&http.Client{Transport: t}), withWarmDialer(t)
+}
+
+// http1Only keeps the Client to HTTP/1.1. A Lambda environment sends one
+// request at a time, so HTTP/2's multiplexing brings nothing, while its
+// framing, header compression and extra goroutines cost CPU: about 1 ms on
+// first use and a tenth of a warm request's CPU (see the README's
+// Performance section).
+func http1Only() *http.Protocols {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	return p
 }
