@@ -30,7 +30,14 @@ type AccessToken struct {
 	Status               Status
 }
 
-func (t *AccessToken) aimStatus() Status { return t.Status }
+// accessTokenAnswer is CustomerAccessToken's answer as it is decoded.
+type accessTokenAnswer struct {
+	Token                string
+	AccountManagementURL string `json:"AccountManagementUrl"`
+	Status               wireStatus
+}
+
+func (a *accessTokenAnswer) aimStatus() Status { return a.Status.status() }
 
 // OpCustomerAccessToken is Error.Op for CustomerAccessToken.
 const OpCustomerAccessToken = "CustomerAccessToken"
@@ -45,12 +52,13 @@ func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req
 	if err := c.checkCredsEndpoint(creds.Endpoint.URL); err != nil {
 		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: err}
 	}
-	var tok AccessToken
+	var ans accessTokenAnswer
 	cl := call{op: OpCustomerAccessToken, base: creds.Endpoint.URL, query: req.query(), header: req.header(creds)}
-	status, err := c.get(ctx, cl, &tok)
+	status, err := c.get(ctx, cl, &ans)
 	if err != nil {
 		return AccessToken{}, err
 	}
+	tok := AccessToken{Token: ans.Token, AccountManagementURL: ans.AccountManagementURL, Status: ans.aimStatus()}
 	if strings.TrimSpace(tok.AccountManagementURL) == "" {
 		return AccessToken{}, missing(OpCustomerAccessToken, status, "AccountManagementUrl")
 	}

@@ -17,10 +17,10 @@ type Endpoint struct {
 type endpointResponse struct {
 	NewEndpointDomain string
 	OAuthToken        string
-	Status            Status
+	Status            wireStatus
 }
 
-func (r *endpointResponse) aimStatus() Status { return r.Status }
+func (r *endpointResponse) aimStatus() Status { return r.Status.status() }
 
 // OpGetEndPoint is Error.Op for GetEndPoint.
 const OpGetEndPoint = "GetEndPoint"
