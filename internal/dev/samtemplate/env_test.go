@@ -106,3 +106,23 @@ func variablesRead(t *testing.T, dir string) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestFunctionEnvIsTheLiteralSettings checks what local tools take from the
+// template: the literal runtime settings, not the parameter-driven ones.
+func TestFunctionEnvIsTheLiteralSettings(t *testing.T) {
+	tpl := transformed(t)
+	env := tpl.FunctionEnv(functionID)
+	for _, name := range []string{"GOMAXPROCS", "SSL_CERT_DIR"} {
+		if env[name] == "" {
+			t.Errorf("got no literal %s, want the template's runtime setting", name)
+		}
+	}
+	for name := range contractVariables {
+		if v, ok := env[name]; ok {
+			t.Errorf("got %s=%q as a literal, want it from its parameter", name, v)
+		}
+	}
+	if got := tpl.FunctionEnv("NoSuchFunction"); len(got) != 0 {
+		t.Errorf("got %v for a missing resource, want nothing", got)
+	}
+}

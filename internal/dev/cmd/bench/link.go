@@ -23,9 +23,16 @@ type link struct {
 	delay   charge    // toServer and toClient: how late each chunk arrives
 	flights *atomic.Int64
 
-	mu   sync.Mutex
-	last direction
+	mu     sync.Mutex
+	last   direction
+	lastAt time.Time // when data last flowed either way
 }
+
+// quietFlight is how long a link must have been quiet for data to start a new
+// flight even in the direction it last flowed: a request on a connection that
+// was opened ahead (its handshake ended with the client's Finished) and then
+// left idle is a flight of its own.
+const quietFlight = 50 * time.Millisecond
 
 // due is when a chunk read at read, flowing d, arrives at the other end.
 func (l *link) due(read time.Time, d direction) time.Time {
@@ -41,14 +48,15 @@ func arrival(sent, open time.Time, delay time.Duration) time.Time {
 	return sent.Add(delay)
 }
 
-// turn counts a new flight when data flows the other way than last time.
-func (l *link) turn(d direction) {
+// turn counts a new flight when data flows the other way than last time, or
+// after the link was quiet for quietFlight.
+func (l *link) turn(d direction, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.last != d {
-		l.last = d
+	if l.last != d || now.Sub(l.lastAt) >= quietFlight {
 		l.flights.Add(1)
 	}
+	l.last, l.lastAt = d, now
 }
 
 // chunk is data in flight; eof marks the sender's end.
@@ -68,8 +76,9 @@ func (l *link) pipe(dst, src net.Conn, d direction) {
 			buf := make([]byte, 32<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
-				l.turn(d)
-				ch <- chunk{b: buf[:n], due: l.due(time.Now(), d)}
+				read := time.Now()
+				l.turn(d, read)
+				ch <- chunk{b: buf[:n], due: l.due(read, d)}
 			}
 			if err != nil {
 				ch <- chunk{eof: true, due: l.due(time.Now(), d)}

@@ -35,6 +35,8 @@ type options struct {
 	sizes      []int         // memory sizes in MB
 	price      price         // to turn durations into cost
 	certDir    string        // the processes' SSL_CERT_DIR; "" leaves it unset
+	tplEnv     bool          // run with the runtime settings template.yaml gives the function
+	runtime    []string      // those settings but SSL_CERT_DIR, as KEY=value
 	readme     string        // README to rewrite between the bench markers
 	verbose    bool          // print every run's figures to stderr
 
@@ -74,7 +76,8 @@ func main() {
 	})
 	flag.Float64Var(&o.price.gbSecond, "gb-second", 0.0000133334, "Lambda arm64 price per GB-second, USD")
 	flag.Float64Var(&o.price.perMillion, "request-price", 0.20, "Lambda price per million requests, USD")
-	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes (as the template would set it); empty: unset, Go reads its default directories")
+	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes; empty: as -template-env says")
+	flag.BoolVar(&o.tplEnv, "template-env", true, "run both processes with the literal runtime settings template.yaml gives the function (SSL_CERT_DIR, GOMAXPROCS); false: Go's defaults")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.Func("skip", "skip a part: aws (per memory size, over TLS) or plain (plain HTTP on loopback, full CPU)", func(s string) (err error) {
@@ -122,11 +125,17 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	if o.tplEnv {
+		if err := o.readTemplateEnv(ctx); err != nil {
+			return err
+		}
+	}
 	up, err := startUpstreams(ctx, dir, o.certDir)
 	if err != nil {
 		return err
 	}
 	defer up.close()
+	up.runtime = o.runtime
 	r, err := measure(ctx, o, bins, up)
 	if err != nil {
 		return err

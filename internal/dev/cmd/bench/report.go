@@ -35,6 +35,12 @@ func awsReport(b *strings.Builder, r results, o options) {
 	if o.certDir != "" {
 		certDir = "`SSL_CERT_DIR=" + o.certDir + "`"
 	}
+	for _, kv := range o.runtime {
+		certDir += ", `" + kv + "`"
+	}
+	if o.tplEnv {
+		certDir += ", as template.yaml sets them"
+	}
 	fmt.Fprintf(b, " Medians of %d runs per size; each run is a fresh process; "+
 		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
 		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -143,5 +144,27 @@ func TestLinkDelaysEachWayByItsCharge(t *testing.T) {
 	}
 	if got := l.due(read, toClient); !got.Equal(read) {
 		t.Errorf("answer: got due %v after read, want at once", got.Sub(read))
+	}
+}
+
+// TestTurnCountsAQuietLinkAsANewFlight checks the flight count of a request on
+// a connection opened ahead: same direction as the handshake's last flight,
+// but after the link sat quiet.
+func TestTurnCountsAQuietLinkAsANewFlight(t *testing.T) {
+	t.Parallel()
+	var flights atomic.Int64
+	l := &link{flights: &flights}
+	t0 := time.Unix(1_800_000_000, 0)
+	l.turn(toServer, t0)                         // ClientHello
+	l.turn(toClient, t0.Add(time.Millisecond))   // ServerHello … Finished
+	l.turn(toServer, t0.Add(2*time.Millisecond)) // client Finished
+	l.turn(toServer, t0.Add(3*time.Millisecond)) // more of the same flight
+	if got := flights.Load(); got != 3 {
+		t.Fatalf("handshake: got %d flights, want 3", got)
+	}
+	l.turn(toServer, t0.Add(300*time.Millisecond)) // the request, after a freeze
+	l.turn(toClient, t0.Add(301*time.Millisecond)) // the answer
+	if got := flights.Load(); got != 5 {
+		t.Errorf("after a quiet link: got %d flights, want 5 (request and answer)", got)
 	}
 }

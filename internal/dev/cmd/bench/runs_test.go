@@ -132,8 +132,11 @@ func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 		if c.after.service != (tally{}) || c.after.secrets != (tally{}) || c.after.store.roundTrips() < 1 {
 			t.Errorf("first answer after the freeze: got %+v, want traffic to the store host only", c.after)
 		}
-		if c.trips.service.conns != 1 || c.trips.secrets.conns != 1 {
-			t.Errorf("init: got %+v, want one connection each to AIM's service host and Secrets Manager", c.trips)
+		if c.after.store.conns != 0 {
+			t.Errorf("first answer after the freeze: got %d new connections to the store host, want 0 (opened at init)", c.after.store.conns)
+		}
+		if c.trips.service.conns != 1 || c.trips.secrets.conns != 1 || c.trips.store.conns != 1 {
+			t.Errorf("init: got %+v, want one connection each to AIM's service host, the store host and Secrets Manager", c.trips)
 		}
 	})
 	t.Run("function over plain HTTP", func(t *testing.T) {

@@ -27,10 +27,11 @@ const (
 // Manager (moto_server behind a TLS-terminating proxy behind a round-trip proxy).
 // The plain-HTTP bench's upstreams (see plainSide) have no CA.
 type upstreams struct {
-	plain   bool    // plain HTTP, charges per request, uncharged runs straight to the servers
-	ca      *testCA // nil when plain
-	bundle  string  // SSL_CERT_FILE: the system bundle and the test CA
-	certDir string  // SSL_CERT_DIR, or "" for Go's default directories
+	plain   bool     // plain HTTP, charges per request, uncharged runs straight to the servers
+	ca      *testCA  // nil when plain
+	bundle  string   // SSL_CERT_FILE: the system bundle and the test CA
+	certDir string   // SSL_CERT_DIR, or "" for Go's default directories
+	runtime []string // other runtime settings the template gives the function (GOMAXPROCS=1)
 	moto    *moto.Server
 	faults  *moto.FaultProxy // counts GetSecretValue
 	secrets *host
@@ -71,7 +72,7 @@ func (up *upstreams) plainSide() (*upstreams, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plain upstreams: %w", err)
 	}
-	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey}, nil
+	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey, runtime: up.runtime}, nil
 }
 
 // closePlain stops what plainSide started.
@@ -122,7 +123,7 @@ func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int, direct boo
 	if up.certDir != "" {
 		env = append(env, "SSL_CERT_DIR="+up.certDir)
 	}
-	return env
+	return append(env, up.runtime...)
 }
 
 // host is one upstream host as the function sees it: an HTTP server on loopback,
