@@ -9,16 +9,17 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // process is a running bootstrap.
 type process struct {
 	cmd    *exec.Cmd
 	start  time.Time // just before exec
-	out    *tail
+	out    *devutil.Tail
 	ctx    context.Context // ends when the process exits
 	cancel context.CancelCauseFunc
 }
@@ -26,7 +27,7 @@ type process struct {
 // startProcess execs argv with env. The returned process's context ends, with the
 // exit status and the last output as its cause, when the process exits.
 func startProcess(ctx context.Context, argv []string, env []string) (*process, error) {
-	p := &process{cmd: exec.Command(argv[0], argv[1:]...), out: &tail{max: 4096}}
+	p := &process{cmd: exec.Command(argv[0], argv[1:]...), out: devutil.NewTail(40)}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.ctx, p.cancel = context.WithCancelCause(ctx)
@@ -70,42 +71,4 @@ func (p *process) peakRSS() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("peak RSS: no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
-}
-
-// sleep waits d, or less if ctx ends first; it reports whether the wait was complete.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// tail keeps the last max bytes written to it, for error messages.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tail) Write(b []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, b...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(b), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
 // warmRun is one process started with upstreams charging nothing and then kept busy.
@@ -93,7 +94,7 @@ func runFrozen(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c 
 	if err := s.proc.stop(); err != nil {
 		return coldRun{}, fmt.Errorf("freeze: %w", err)
 	}
-	sleep(ctx, freeze)
+	devutil.Sleep(ctx, freeze)
 	// What init (and anything it left running) used.
 	r.trips, r.work = s.tallies(), s.served()
 	s.thaw = func() { s.proc.resume() } //nolint:errcheck // a failed thaw shows as no answer.
