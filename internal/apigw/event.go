@@ -138,20 +138,36 @@ func hasAuthorizer(raw json.RawMessage) bool {
 	return s != "" && s != "null" && s != "{}"
 }
 
+// lowerKeys collects the headers the function reads (readHeader), keyed
+// lower-case, every value of every spelling of a name under that name: the
+// multi-value map when it has anything, else the single-value one. The
+// other headers are never looked up, so they are left out.
 func lowerKeys(multi map[string][]string, one map[string]string) map[string][]string {
-	out := make(map[string][]string, len(multi)+len(one))
+	out := make(map[string][]string, 4)
 	for k, v := range multi {
-		k = strings.ToLower(k)
-		out[k] = append(out[k], v...)
+		if k = strings.ToLower(k); readHeader(k) {
+			out[k] = append(out[k], v...)
+		}
 	}
 	if len(multi) > 0 {
 		return out
 	}
 	for k, v := range one {
-		k = strings.ToLower(k)
-		out[k] = append(out[k], v)
+		if k = strings.ToLower(k); readHeader(k) {
+			out[k] = append(out[k], v)
+		}
 	}
 	return out
+}
+
+// readHeader reports whether the function ever reads the header of this
+// lower-case name; event.Header refuses any other name.
+func readHeader(name string) bool {
+	switch name {
+	case "origin", "accept", "token", "authorization", "deviceid", "cookie":
+		return true
+	}
+	return false
 }
 
 func single(m map[string]string) url.Values {
@@ -164,8 +180,14 @@ func single(m map[string]string) url.Values {
 
 // Header returns the first value of the named header, and how many values
 // came. A name given in lower case is looked up without a copy.
+// It panics on a name readHeader leaves out, which would always read as
+// absent.
 func (ev event) Header(name string) (string, int) {
-	v := ev.Headers[strings.ToLower(name)]
+	name = strings.ToLower(name)
+	if !readHeader(name) {
+		panic("apigw: header " + name + " is not collected by lowerKeys")
+	}
+	v := ev.Headers[name]
 	if len(v) == 0 {
 		return "", 0
 	}

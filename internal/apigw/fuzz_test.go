@@ -47,6 +47,7 @@ func FuzzMapping(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		req := mappers[0].Parse(payload)
 		checkRequest(t, req)
+		checkHeaders(t, payload)
 		var results []Result
 		switch {
 		case req.Err != nil:
