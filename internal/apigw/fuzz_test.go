@@ -153,6 +153,7 @@ func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 	t.Helper()
 	a := m.answer(req, res)
 	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown, FormatALB, FormatALBMultiValue} {
+		checkPayloadJSON(t, f.encode(a))
 		b, err := json.Marshal(f.encode(a))
 		if err != nil {
 			t.Fatalf("encode %v: %v", f, err)
