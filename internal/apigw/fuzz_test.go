@@ -48,6 +48,7 @@ func FuzzMapping(f *testing.F) {
 		req := mappers[0].Parse(payload)
 		checkRequest(t, req)
 		checkHeaders(t, payload)
+		checkFastDecode(t, payload)
 		var results []Result
 		switch {
 		case req.Err != nil:
