@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -75,6 +76,10 @@ type Client struct {
 	timeout       time.Duration
 	maxBody       int64
 	warm          *warmDialer // nil with a caller's HTTPClient
+	// accepted is the last endpoint URL checkCredsEndpoint let through,
+	// so the same one (it changes only with discovery) is not parsed
+	// again on every call.
+	accepted atomic.Pointer[string]
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.

@@ -1,6 +1,8 @@
 package apigw
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,5 +31,34 @@ func BenchmarkAnswerBuilding(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.Answer(req, Access("abc", "https://10846.active-e.net:7890/AccountManagement?at=abc"))
+	}
+}
+
+// BenchmarkAnswerEncoding measures writing a 2.0 redirect answer's JSON as
+// Invoke does, and BenchmarkAnswerEncodingStd the same with encoding/json.
+func BenchmarkAnswerEncoding(b *testing.B) {
+	payload := NewMapper(Options{AllowedOrigins: []string{shop}}).Answer(Request{Format: FormatHTTP, Origin: shop},
+		Access("abc", "https://10846.active-e.net:7890/AccountManagement?at=abc")).Payload
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := AppendPayloadJSON(buf[:0], payload); !ok {
+			b.Fatal("declined")
+		}
+	}
+}
+
+func BenchmarkAnswerEncodingStd(b *testing.B) {
+	payload := NewMapper(Options{AllowedOrigins: []string{shop}}).Answer(Request{Format: FormatHTTP, Origin: shop},
+		Access("abc", "https://10846.active-e.net:7890/AccountManagement?at=abc")).Payload
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(payload); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -65,7 +65,10 @@ type payload struct {
 	MultiValueHeaders     map[string][]string `json:"multiValueHeaders"`
 	QueryStringParameters map[string]string   `json:"queryStringParameters"`
 	MultiValueQuery       map[string][]string `json:"multiValueQueryStringParameters"`
-	RequestContext        struct {
+	// multiHeaders counts the multiValueHeaders entries, of which
+	// fastDecode keeps only the read ones in MultiValueHeaders.
+	multiHeaders   int
+	RequestContext struct {
 		RequestID  string          `json:"requestId"`
 		Authorizer json.RawMessage `json:"authorizer"`
 		ELB        json.RawMessage `json:"elb"`
@@ -81,8 +84,12 @@ type payload struct {
 // ErrUnknownFormat.
 func decode(b []byte) (event, error) {
 	var p payload
-	if err := json.Unmarshal(b, &p); err != nil {
-		return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+	if !fastDecode(b, &p) {
+		p = payload{}
+		if err := json.Unmarshal(b, &p); err != nil {
+			return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+		}
+		p.multiHeaders = len(p.MultiValueHeaders)
 	}
 	switch {
 	case isALB(p.RequestContext.ELB):
@@ -101,7 +108,7 @@ func fromV1(p payload) event {
 	ev := event{
 		Format:     FormatREST,
 		Method:     strings.ToUpper(p.HTTPMethod),
-		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
+		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers, p.multiHeaders > 0),
 		Query:      query{values: url.Values(p.MultiValueQuery)},
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
@@ -123,7 +130,7 @@ func fromV2(p payload) event {
 	ev := event{
 		Format:     FormatHTTP,
 		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
-		Headers:    lowerKeys(nil, p.Headers),
+		Headers:    lowerKeys(nil, p.Headers, false),
 		Query:      q,
 		Cookies:    p.Cookies,
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
@@ -138,20 +145,37 @@ func hasAuthorizer(raw json.RawMessage) bool {
 	return s != "" && s != "null" && s != "{}"
 }
 
-func lowerKeys(multi map[string][]string, one map[string]string) map[string][]string {
-	out := make(map[string][]string, len(multi)+len(one))
+// lowerKeys collects the headers the function reads (readHeader), keyed
+// lower-case, every value of every spelling of a name under that name: the
+// multi-value map when the event sent any (useMulti), else the
+// single-value one. The other headers are never looked up, so they are
+// left out.
+func lowerKeys(multi map[string][]string, one map[string]string, useMulti bool) map[string][]string {
+	out := make(map[string][]string, 4)
 	for k, v := range multi {
-		k = strings.ToLower(k)
-		out[k] = append(out[k], v...)
+		if k = strings.ToLower(k); readHeader(k) {
+			out[k] = append(out[k], v...)
+		}
 	}
-	if len(multi) > 0 {
+	if useMulti {
 		return out
 	}
 	for k, v := range one {
-		k = strings.ToLower(k)
-		out[k] = append(out[k], v)
+		if k = strings.ToLower(k); readHeader(k) {
+			out[k] = append(out[k], v)
+		}
 	}
 	return out
+}
+
+// readHeader reports whether the function ever reads the header of this
+// lower-case name; event.Header refuses any other name.
+func readHeader(name string) bool {
+	switch name {
+	case "origin", "accept", "token", "authorization", "deviceid", "cookie":
+		return true
+	}
+	return false
 }
 
 func single(m map[string]string) url.Values {
@@ -164,8 +188,14 @@ func single(m map[string]string) url.Values {
 
 // Header returns the first value of the named header, and how many values
 // came. A name given in lower case is looked up without a copy.
+// It panics on a name readHeader leaves out, which would always read as
+// absent.
 func (ev event) Header(name string) (string, int) {
-	v := ev.Headers[strings.ToLower(name)]
+	name = strings.ToLower(name)
+	if !readHeader(name) {
+		panic("apigw: header " + name + " is not collected by lowerKeys")
+	}
+	v := ev.Headers[name]
 	if len(v) == 0 {
 		return "", 0
 	}

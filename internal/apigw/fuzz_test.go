@@ -47,6 +47,8 @@ func FuzzMapping(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		req := mappers[0].Parse(payload)
 		checkRequest(t, req)
+		checkHeaders(t, payload)
+		checkFastDecode(t, payload)
 		var results []Result
 		switch {
 		case req.Err != nil:
@@ -152,6 +154,7 @@ func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 	t.Helper()
 	a := m.answer(req, res)
 	for _, f := range []Format{FormatREST, FormatHTTP, FormatUnknown, FormatALB, FormatALBMultiValue} {
+		checkPayloadJSON(t, f.encode(a))
 		b, err := json.Marshal(f.encode(a))
 		if err != nil {
 			t.Fatalf("encode %v: %v", f, err)

@@ -33,9 +33,9 @@ func wantsJSON(ev event) (bool, error) {
 // (2 exact, 1 type/*, 0 */*, -1 no match).
 func quality(accept, typ, sub string) (float64, int) {
 	best, q := -1, 0.0
-	for _, part := range strings.Split(accept, ",") {
-		params := strings.Split(part, ";")
-		rng := strings.ToLower(strings.TrimSpace(params[0]))
+	for part := range strings.SplitSeq(accept, ",") {
+		rawRange, params, _ := strings.Cut(part, ";")
+		rng := strings.ToLower(strings.TrimSpace(rawRange))
 		rt, rs, _ := strings.Cut(rng, "/")
 		spec := -1
 		switch {
@@ -50,7 +50,8 @@ func quality(accept, typ, sub string) (float64, int) {
 			continue
 		}
 		best, q = spec, 1
-		for _, p := range params[1:] {
+		// No parameters: one empty one, which names no q.
+		for p := range strings.SplitSeq(params, ";") {
 			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 			if strings.EqualFold(k, "q") {
 				if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {

@@ -43,3 +43,21 @@ func BenchmarkHandleWarm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLogRecord measures the summary log line and metric record of
+// one failed invocation (code and cause set), as JSON.
+func BenchmarkLogRecord(b *testing.B) {
+	metrics, err := emf.New(emf.Options{Out: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: &fakeAIM{},
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: metrics})
+	rec := &record{start: time.Now(), requestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+		apiRequestID: "fa7f96a1-bdfe-ca7c-d007-336f79a4b9e2", outcome: "error", status: 502,
+		code: "upstream_error", cause: "aim: CustomerAccessToken: status 500", aimCalls: 1, aimTime: 3 * time.Millisecond}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.logRecord(rec)
+	}
+}
