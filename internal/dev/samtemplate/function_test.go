@@ -139,3 +139,14 @@ func stringList(v any) []string {
 	}
 	return out
 }
+
+// TestMemorySizeIsAParameter checks the memory size comes from its
+// parameter, whose default is the size the README's Performance section
+// chose from make bench.
+func TestMemorySizeIsAParameter(t *testing.T) {
+	tpl := transformed(t)
+	refTo(t, "MemorySize", function(t, tpl)["MemorySize"], "MemorySize")
+	if got := tpl.Defaults()["MemorySize"]; got != "128" {
+		t.Errorf("got MemorySize default %q, want 128", got)
+	}
+}
