@@ -88,7 +88,7 @@ sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (A
 SAM_ENV ?= default
 
 .PHONY: deploy
-deploy: validate ## Check the template's wiring, then sam build && sam deploy (SAM_ENV=default|prod, see samconfig.toml).
+deploy: validate ## Check the template's wiring, then sam build && sam deploy (SAM_ENV=default|dev|prod, see samconfig.toml).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
 	CI=true go test -count=1 ./internal/dev/samtemplate
 	sam build --config-env $(SAM_ENV)

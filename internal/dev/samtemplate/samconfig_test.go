@@ -32,7 +32,7 @@ func deployEnvironments(t *testing.T, c SAMConfig) []string {
 			envs = append(envs, env)
 		}
 	}
-	for _, want := range []string{"default", "prod"} {
+	for _, want := range []string{"default", "dev", "prod"} {
 		if c[want]["deploy"] == nil {
 			t.Errorf("samconfig.toml: no [%s.deploy.parameters]", want)
 		}
@@ -105,12 +105,15 @@ func TestSAMConfigEnvironmentsAreApart(t *testing.T) {
 			t.Errorf("%s: region %v pinned; the header comment says the region comes from the profile", env, region)
 		}
 	}
-	values, err := c.ParameterOverrides("prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if typ := tpl.withDefaults(values)["DeploymentType"]; !strings.HasPrefix(typ, "Canary") && !strings.HasPrefix(typ, "Linear") {
-		t.Errorf("prod: DeploymentType %s, want a canary or linear rollout", typ)
+	// The shipped default and prod deploys reach customers: a canary (or linear) rollout.
+	for _, env := range []string{"default", "prod"} {
+		values, err := c.ParameterOverrides(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ := tpl.withDefaults(values)["DeploymentType"]; !strings.HasPrefix(typ, "Canary") && !strings.HasPrefix(typ, "Linear") {
+			t.Errorf("%s: DeploymentType %s, want a canary or linear rollout", env, typ)
+		}
 	}
 }
 
