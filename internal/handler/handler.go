@@ -43,7 +43,10 @@ type Options struct {
 	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
-	Now                  func() time.Time
+	// Output, when Logger and Metrics write to it, is held during each
+	// invocation and written once at its end; nil: every line at once.
+	Output *Output
+	Now    func() time.Time
 
 	// The endpoint cache in an incident (see credentials). CacheTTL is
 	// shortened at random by up to a tenth per discovery.
@@ -132,6 +135,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // request becomes a Lambda function error. The answer is an API Gateway
 // (or, for a refused ALB event, ALB) response value.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err error) {
+	h.opts.Output.hold()
+	defer h.opts.Output.release() // after the log line and the record below
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID
