@@ -119,6 +119,7 @@ func (f *function) invoke(t *testing.T, event []byte) localrun.Answer {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	f.r.secrets.addEvent(event)
+	lines := strings.Count(f.r.out.String(), invocationMsg)
 	body, _, err := f.emu.Invoke(ctx, event)
 	if errors.Is(err, rie.ErrFunction) || errors.Is(err, rie.ErrTimeout) {
 		t.Fatalf("got a Lambda function error, want an answer: %v", err)
@@ -134,7 +135,24 @@ func (f *function) invoke(t *testing.T, event []byte) localrun.Answer {
 	if a.Status >= 400 {
 		f.r.bodies = append(f.r.bodies, a.Body)
 	}
+	f.r.waitForInvocationLines(t, lines+1)
 	return a
+}
+
+// invocationMsg marks the one log line the function writes per invocation.
+const invocationMsg = `"msg":"invocation"`
+
+// waitForInvocationLines waits until the output holds n invocation lines:
+// the emulator copies the function's output on its own time, after the
+// answer may have arrived, and checks of the output must see it.
+func (r *rig) waitForInvocationLines(t *testing.T, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if strings.Count(r.out.String(), invocationMsg) >= n {
+			return
+		}
+	}
+	t.Errorf("got no invocation line in the output within 5 s of the answer, want one per invocation")
 }
 
 // invokeFile sends the event in events/name.
