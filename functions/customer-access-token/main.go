@@ -14,6 +14,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/handler"
 	"github.com/aimcards/customer-access-token/internal/secrets"
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -63,16 +64,14 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 	if err != nil {
 		return nil, err
 	}
+	policy := stale.Options{TTL: cfg.CacheTTL, StaleMax: cfg.StaleMax, FailureBackoff: cfg.FailureBackoff, Logger: log}
 	keys := secrets.NewCache(secretsmanager.NewFromConfig(awsCfg), secrets.Options{
-		SecretID: cfg.SecretID, Field: cfg.SecretField, TTL: cfg.CacheTTL, Logger: log,
-		StaleMax: cfg.StaleMax, FailureBackoff: cfg.FailureBackoff,
+		SecretID: cfg.SecretID, Field: cfg.SecretField, Policy: policy,
 	})
 	return handler.New(handler.Options{
 		Keys:                 keys,
 		AIM:                  client,
-		CacheTTL:             cfg.CacheTTL,
-		StaleMax:             cfg.StaleMax,
-		FailureBackoff:       cfg.FailureBackoff,
+		Policy:               policy,
 		CredentialBudget:     cfg.AIMTimeout,
 		TokenCookie:          cfg.TokenCookie,
 		AllowedOrigins:       cfg.AllowedOrigins,

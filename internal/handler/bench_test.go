@@ -10,6 +10,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/emf"
+	"github.com/aimcards/customer-access-token/internal/stale"
 )
 
 // BenchmarkHandleWarm measures one warm invocation as the runtime makes it
@@ -29,7 +30,7 @@ func BenchmarkHandleWarm(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := New(Options{
-		Keys: &fakeKeys{key: testAPIKey}, AIM: client, CacheTTL: time.Hour,
+		Keys: &fakeKeys{key: testAPIKey}, AIM: client, Policy: stale.Options{TTL: time.Hour},
 		AllowedOrigins: []string{"https://shop.example.com"},
 		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Metrics:        metrics,

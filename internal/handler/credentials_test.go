@@ -64,15 +64,15 @@ func TestEndpointCache(t *testing.T) {
 	if a := invoke(t, h, ev); a.Status != 302 {
 		t.Fatalf("stale-on-error: got %d, want 302 with the previous endpoint", a.Status)
 	}
-	if !strings.Contains(logs.String(), "using the previous endpoint") {
+	if !strings.Contains(logs.String(), "using the older endpoint") {
 		t.Errorf("no stale warning logged")
 	}
 	invoke(t, h, ev)
 	if client.endpointCalls != 2 {
-		t.Errorf("during an outage: got %d GetEndPoint calls, want 2 (retried after %s)", client.endpointCalls, defaultStaleRetry)
+		t.Errorf("during an outage: got %d GetEndPoint calls, want 2 (retried after %s)", client.endpointCalls, staleRetry)
 	}
 	fail = false
-	clock.advance(defaultStaleRetry)
+	clock.advance(staleRetry)
 	invoke(t, h, ev)
 	if client.endpointCalls != 3 {
 		t.Errorf("recovery: got %d GetEndPoint calls, want 3", client.endpointCalls)
@@ -93,3 +93,6 @@ func TestDiscoveryRefusedKeyIsRefreshed(t *testing.T) {
 		t.Errorf("got %d after %d refreshes, want 302 after 1", a.Status, keys.refreshes)
 	}
 }
+
+// staleRetry is the policy's wait before a failed refresh is tried again.
+const staleRetry = 30 * time.Second

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
+	"github.com/aimcards/customer-access-token/internal/stale"
 )
 
 // errInternal stands for a bug (a recovered panic).
@@ -52,12 +53,17 @@ func problemFor(err error) apigw.Problem {
 		slow      errRefreshTimeout
 		noKey     errRefreshUnavailable
 		unsafe    errUnsafeURL
+		pastMax   *stale.PastMaxError
 	)
 	switch {
 	case errors.As(err, &reqErr):
 		return reqErr.Problem()
 	case errors.Is(err, apigw.ErrUnknownFormat):
 		return apigw.Problem{Code: apigw.CodeInvalidRequest, Detail: "The request could not be read."}
+	case errors.As(err, &pastMax) && errors.Is(err, errKeyUnavailable):
+		return apigw.Problem{Code: apigw.CodeUnavailable} // an ApiKey past STALE_MAX, whatever the last failure was
+	case errors.As(err, &pastMax):
+		return apigw.Problem{Code: apigw.CodeUpstreamError} // an endpoint past STALE_MAX
 	case errors.As(err, &expired):
 		return apigw.Problem{Code: apigw.CodeSessionExpired}
 	case errors.As(err, &forbidden):
@@ -77,7 +83,12 @@ func problemFor(err error) apigw.Problem {
 }
 
 func aimProblem(e *aim.Error) apigw.Problem {
-	p := apigw.Problem{Code: apigw.CodeUpstreamError, AIMErrorCode: clean(e.Code, 100)}
+	p := apigw.Problem{Code: apigw.CodeUpstreamError}
+	if e.Op == aim.OpCustomerAccessToken {
+		// Only AIM's answer to the customer's own request is theirs to
+		// see; discovery's code is about the store's ApiKey or AppId.
+		p.AIMErrorCode = clean(e.Code, 100)
+	}
 	switch {
 	case e.Kind == aim.KindThrottled:
 		p.Code, p.RetryAfter = apigw.CodeUnavailable, clean(e.RetryAfter, 40)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-lambda-go/events"
 )
 
@@ -102,7 +103,7 @@ func testHandler(keys *fakeKeys, client *fakeAIM, logs *bytes.Buffer, edit func(
 	opts := Options{
 		Keys:           keys,
 		AIM:            client,
-		CacheTTL:       5 * time.Minute,
+		Policy:         stale.Options{TTL: 5 * time.Minute},
 		TokenCookie:    "aim_token",
 		AllowedOrigins: []string{"https://shop.example.com"},
 		Logger:         slog.New(slog.NewJSONHandler(logs, nil)),

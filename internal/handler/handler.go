@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/emf"
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
@@ -35,7 +37,6 @@ type AIM interface {
 type Options struct {
 	Keys                 KeySource
 	AIM                  AIM
-	CacheTTL             time.Duration // lifetime of the discovered endpoint and OAuthToken
 	CredentialBudget     time.Duration // bound on fetching credentials in one request
 	TokenCookie          string        // cookie carrying the customer token; "" for none
 	AllowedOrigins       []string      // origins answered with CORS headers and preflights
@@ -48,12 +49,9 @@ type Options struct {
 	Output *Output
 	Now    func() time.Time
 
-	// The endpoint cache in an incident (see credentials). CacheTTL is
-	// shortened at random by up to a tenth per discovery.
-	StaleMax       time.Duration       // longest a stale endpoint and OAuthToken serve while discovery fails; default 1h
-	FailureBackoff time.Duration       // bound of the jittered wait (a fifth of it to all of it) after a failed discovery with nothing to serve; default 5s
-	StaleRetry     time.Duration       // wait before discovery is tried again while a stale endpoint serves; default 30s
-	Rand           func(n int64) int64 // draws jitter in [0, n); default rand.Int64N
+	// Policy is the endpoint cache's stale-on-error policy (CACHE_TTL,
+	// STALE_MAX, ...); its Now and Logger are the handler's.
+	Policy stale.Options
 }
 
 // answerMargin is kept back from the Lambda deadline for answering.
@@ -94,14 +92,18 @@ func New(opts Options) *Handler {
 // Secrets Manager answers, the store host's after discovery. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, budget)
+	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
 	defer h.preconnectService(ctx)()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
 	if err != nil {
-		h.log.Warn("credential prefetch failed; will retry on the first request", "error", err.Error())
+		msg := "credential prefetch failed; will retry on the first request"
+		if errors.Is(context.Cause(ctx), stale.ErrCutShort) { // not the upstream's failure: no back-off
+			msg = "credential prefetch cut short by init's " + budget.String() + " budget; the first request will try again"
+		}
+		h.log.Warn(msg, "error", err.Error())
 		return
 	}
 	h.preconnectStore(ctx, creds.Endpoint.URL)

@@ -107,7 +107,7 @@ func TestErrorTable(t *testing.T) {
 		{name: "discovery status error", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
 			endpointFn: func(string) (aim.Endpoint, error) {
 				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindRejected, HTTPStatus: 200, Code: "InvalidApiKey"}
-			}, aimCode: "InvalidApiKey"},
+			}}, // the store's own ApiKey: AIM's code not shown
 		{name: "discovery timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout",
 			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Kind: aim.KindTimeout} }},
 		{name: "no api key", event: "httpapi-update-card.json", keys: fakeKeys{err: errors.New("secrets: get x: not found")}, status: 503, code: "unavailable"},

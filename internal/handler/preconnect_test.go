@@ -51,7 +51,7 @@ func tlsAIM(t *testing.T) (client *aim.Client, store *httptest.Server, serviceCo
 func TestPrefetchOpensTheConnections(t *testing.T) {
 	client, _, serviceConns, storeConns := tlsAIM(t)
 	var logs bytes.Buffer
-	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client, CacheTTL: time.Hour,
+	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client,
 		AllowedOrigins: []string{"https://shop.example.com"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	h.Prefetch(t.Context(), 2*time.Second)
 	if got := [2]int32{serviceConns.Load(), storeConns.Load()}; got != [2]int32{1, 1} {
@@ -71,7 +71,7 @@ func TestPrefetchOpensTheConnections(t *testing.T) {
 func TestPrefetchConnectionClosedMeanwhile(t *testing.T) {
 	client, store, _, storeConns := tlsAIM(t)
 	var logs bytes.Buffer
-	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client, CacheTTL: time.Hour,
+	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client,
 		AllowedOrigins: []string{"https://shop.example.com"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	h.Prefetch(t.Context(), 2*time.Second)
 	store.CloseClientConnections()

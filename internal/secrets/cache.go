@@ -2,23 +2,17 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
-	"time"
 
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
-// Defaults for Options.
-const (
-	DefaultTTL                = 5 * time.Minute
-	DefaultMinRefreshInterval = 30 * time.Second
-	DefaultStaleMax           = time.Hour
-	DefaultFailureBackoff     = 5 * time.Second
-	DefaultField              = "ApiKey"
-)
+// DefaultField is the JSON field read when Options.Field is empty and the
+// secret is a JSON object.
+const DefaultField = "ApiKey"
 
 // GetSecretValueAPI is the one Secrets Manager call the cache needs.
 // *secretsmanager.Client implements it.
@@ -34,121 +28,36 @@ type Options struct {
 	// whole SecretString, or its "ApiKey" field when the string is a JSON
 	// object (starts with "{").
 	Field string
-	// TTL is how long a fetched key is used before fetching again; default
-	// 5m. Each fetch takes up to a tenth off it at random, so environments
-	// started together do not refresh together.
-	TTL time.Duration
-	// MinRefreshInterval spaces Secrets Manager calls that Refresh forces, and
-	// retries after a failed fetch while an older key is still served;
-	// default 30s.
-	MinRefreshInterval time.Duration
-	// StaleMax is how long past its TTL an older key keeps being served
-	// while fetches fail; default 1h. Past it the cache answers errors.
-	StaleMax time.Duration
-	// FailureBackoff bounds the wait after a failed fetch with no key to
-	// serve; default 5s. The wait is drawn between a fifth of it and all of
-	// it; meanwhile the cache answers the failure at once.
-	FailureBackoff time.Duration
-	// Now is the clock; default time.Now.
-	Now func() time.Time
-	// Rand draws the jitter: a number in [0, n); default rand.Int64N.
-	Rand func(n int64) int64
-	// Logger receives stale-on-error warnings; default slog.Default().
-	Logger *slog.Logger
+	// Policy is the cache's stale-on-error policy (TTL, STALE_MAX, ...).
+	Policy stale.Options
 }
 
-// Cache holds the ApiKey read from one secret. It is safe for concurrent use;
-// callers wait for one another while a fetch is in flight.
+// Cache holds the ApiKey read from one secret under the stale-on-error
+// policy. It is safe for concurrent use.
 type Cache struct {
-	api  GetSecretValueAPI
-	opts Options
-
-	mu        sync.Mutex
-	key       string
-	fetchedAt time.Time // last successful fetch
-	expires   time.Time // end of the key's jittered TTL
-	retryAt   time.Time // after a failed fetch: no call before then
-	lastErr   error     // the last fetch's failure, nil after a success
-	forcedAt  time.Time // last fetch that Refresh forced
+	api   GetSecretValueAPI
+	opts  Options
+	cache *stale.Cache[string]
 }
 
-// NewCache returns a cache over api with opts, defaults filled in. It does
-// not call Secrets Manager until the key is first asked for.
+// NewCache returns a cache over api with opts. It does not call Secrets
+// Manager until the key is first asked for.
 func NewCache(api GetSecretValueAPI, opts Options) *Cache {
-	if opts.TTL <= 0 {
-		opts.TTL = DefaultTTL
-	}
-	if opts.MinRefreshInterval <= 0 {
-		opts.MinRefreshInterval = DefaultMinRefreshInterval
-	}
-	if opts.StaleMax <= 0 {
-		opts.StaleMax = DefaultStaleMax
-	}
-	if opts.FailureBackoff <= 0 {
-		opts.FailureBackoff = DefaultFailureBackoff
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Int64N
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
-	return &Cache{api: api, opts: opts}
+	opts.Policy.Name = "ApiKey"
+	opts.Policy.Logger = cmp.Or(opts.Policy.Logger, slog.Default()).With("secret_id", opts.SecretID)
+	return &Cache{api: api, opts: opts, cache: stale.New[string](opts.Policy)}
 }
 
 // APIKey returns the cached key, fetching it when absent or past its TTL.
-// When that fetch fails and an older key is at hand, APIKey returns the
-// older key with stale set, logs a warning (without the key), and does not
-// call Secrets Manager again until MinRefreshInterval has passed, so an
-// outage costs one call per interval rather than one per request. With no
-// key to serve (none fetched yet, or the older one stale for longer than
-// StaleMax) it returns an error wrapping *Error, and for the failure
-// back-off answers that error again without calling Secrets Manager.
+// stale is set when the fetch failed and the older key is served. With no
+// key to serve the error wraps *Error.
 func (c *Cache) APIKey(ctx context.Context) (key string, stale bool, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.opts.Now()
-	if c.key != "" && now.Before(c.expires) {
-		return c.key, false, nil
-	}
-	if now.Before(c.retryAt) {
-		return c.fallback(now)
-	}
-	if err := c.fetch(ctx); err != nil {
-		if c.servable(c.opts.Now()) {
-			return c.key, true, nil
-		}
-		return "", false, err
-	}
-	return c.key, false, nil
+	return c.cache.Get(ctx, nil, c.get)
 }
 
 // Refresh fetches the key again although it has not expired, as when AIM
-// refuses it after a rotation. Forced fetches happen at most once per
-// MinRefreshInterval, so clients with bad tokens cannot turn into a flood
-// of Secrets Manager calls: refreshed=false with a nil error means the
-// cached key came back unchanged because a forced fetch happened too
-// recently. A fetch that failed, now or so recently that the cache is
-// backing off, is an error: the key could not be refreshed.
+// refuses it after a rotation. refreshed=false with a nil error means the
+// cached key came back unchanged (the policy allowed no forced fetch).
 func (c *Cache) Refresh(ctx context.Context) (key string, refreshed bool, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.opts.Now()
-	if now.Before(c.retryAt) {
-		return "", false, c.backoffErr(now)
-	}
-	if c.key != "" && now.Sub(c.forcedAt) < c.opts.MinRefreshInterval {
-		return c.key, false, nil
-	}
-	if err := ctx.Err(); err != nil { // a request out of time does not use up the rate limit
-		return "", false, &Error{SecretID: c.opts.SecretID, Reason: classify(err), Err: err}
-	}
-	c.forcedAt = now
-	if err := c.fetch(ctx); err != nil {
-		return "", false, err
-	}
-	return c.key, true, nil
+	return c.cache.Refresh(ctx, c.get)
 }

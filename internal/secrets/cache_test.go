@@ -8,10 +8,15 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/secrets"
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/smithy-go"
 )
+
+// throttled is Secrets Manager's answer during an incident.
+var throttled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 
 // scripted is a fake Secrets Manager whose answer the test changes between
 // calls; it counts calls and checks the secret asked for.
@@ -21,6 +26,7 @@ type scripted struct {
 	calls int
 	value string // SecretString to return
 	err   error  // returned instead when set
+	hang  bool   // answer only when the caller gives up
 }
 
 func (s *scripted) api() getSecretFunc {
@@ -28,6 +34,10 @@ func (s *scripted) api() getSecretFunc {
 		s.calls++
 		if got := aws.ToString(in.SecretId); got != s.id {
 			s.t.Errorf("got SecretId %q, want %q", got, s.id)
+		}
+		if s.hang {
+			<-ctx.Done()
+			return nil, ctx.Err()
 		}
 		if s.err != nil {
 			return nil, s.err
@@ -65,7 +75,7 @@ func wantKey(t *testing.T, c *secrets.Cache, sm *scripted, key string, calls int
 func TestAPIKeyTTL(t *testing.T) {
 	sm := &scripted{t: t, id: "aim/api-key", value: "key-1"}
 	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim/api-key", Now: clock.Now, Rand: noJitter})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim/api-key", Policy: stale.Options{Now: clock.Now, Rand: noJitter}})
 
 	wantKey(t, c, sm, "key-1", 1)
 	sm.value = "key-2"
@@ -76,21 +86,11 @@ func TestAPIKeyTTL(t *testing.T) {
 	wantKey(t, c, sm, "key-2", 2)
 }
 
-func TestAPIKeyCustomTTL(t *testing.T) {
-	sm := &scripted{t: t, id: "k", value: "key-1"}
-	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "k", TTL: 10 * time.Second, Now: clock.Now, Rand: noJitter})
-
-	wantKey(t, c, sm, "key-1", 1)
-	clock.Advance(10 * time.Second)
-	wantKey(t, c, sm, "key-1", 2)
-}
-
 func TestAPIKeyNoOlderKey(t *testing.T) {
 	notFound := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
 	sm := &scripted{t: t, id: "missing", err: notFound}
 	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "missing", Now: clock.Now, Rand: noJitter})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "missing", Policy: stale.Options{Now: clock.Now, Rand: noJitter}})
 
 	for i := 1; i <= 2; i++ {
 		_, _, err := c.APIKey(context.Background())
@@ -116,7 +116,7 @@ func TestAPIKeyStaleOnError(t *testing.T) {
 	sm := &scripted{t: t, id: "aim", value: key}
 	clock := newFakeClock()
 	logger, logs := newLogger()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now, Logger: logger, Rand: noJitter})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Policy: stale.Options{Now: clock.Now, Logger: logger, Rand: noJitter}})
 
 	wantKey(t, c, sm, key, 1)
 	sm.err = &types.InternalServiceError{Message: aws.String("boom")}
@@ -140,51 +140,23 @@ func TestAPIKeyStaleOnError(t *testing.T) {
 	wantKey(t, c, sm, "key-2", 4) // fresh again: TTL counts from the success
 }
 
-func TestRefreshRateLimit(t *testing.T) {
-	sm := &scripted{t: t, id: "aim", value: "key-1"}
-	clock := newFakeClock()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Now: clock.Now})
-	ctx := context.Background()
-
-	refresh := func(wantKey string, wantRefreshed bool, wantCalls int) {
-		t.Helper()
-		key, refreshed, err := c.Refresh(ctx)
-		if err != nil {
-			t.Fatalf("Refresh: %v", err)
-		}
-		if key != wantKey || refreshed != wantRefreshed || sm.calls != wantCalls {
-			t.Errorf("got (%q, %v) after %d calls, want (%q, %v) after %d",
-				key, refreshed, sm.calls, wantKey, wantRefreshed, wantCalls)
-		}
-	}
-	refresh("key-1", true, 1) // empty cache: fetched
-	sm.value = "key-2"
-	for range 10 {
-		clock.Advance(2 * time.Second)
-		refresh("key-1", false, 1)
-	}
-	clock.Advance(10 * time.Second) // 30 s since the fetch
-	refresh("key-2", true, 2)
-	refresh("key-2", false, 2)
-	wantKey(t, c, sm, "key-2", 2)
-}
-
+// TestRefreshFailureIsAnError: a forced fetch that fails is an error; while
+// the cache then waits with the older key still usable, a forced refresh
+// answers as the rate limit does (no call, no error), so the handler
+// answers an expired session as one, not as Secrets Manager being down.
 func TestRefreshFailureIsAnError(t *testing.T) {
 	sm := &scripted{t: t, id: "aim", value: "key-1"}
 	clock := newFakeClock()
 	logger, logs := newLogger()
-	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", MinRefreshInterval: time.Minute, Now: clock.Now, Logger: logger})
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Policy: stale.Options{Now: clock.Now, Logger: logger}})
 
 	wantKey(t, c, sm, "key-1", 1)
 	sm.err = &types.DecryptionFailure{Message: aws.String("kms")}
 	clock.Advance(time.Minute)
-	for i := range 3 { // the failed forced fetch, then two refreshes during its back-off
-		key, refreshed, err := c.Refresh(context.Background())
-		var se *secrets.Error
-		if key != "" || refreshed || !errors.As(err, &se) || sm.calls != 2 {
-			t.Errorf("refresh %d: got (%q, %v, %v) after %d calls, want (\"\", false, *secrets.Error) after 2", i, key, refreshed, err, sm.calls)
-		}
-		clock.Advance(10 * time.Second)
+	key, refreshed, err := c.Refresh(context.Background())
+	var se *secrets.Error
+	if key != "" || refreshed || !errors.As(err, &se) || sm.calls != 2 {
+		t.Errorf("got (%q, %v, %v) after %d calls, want (\"\", false, *secrets.Error) after 2", key, refreshed, err, sm.calls)
 	}
 	wantKey(t, c, sm, "key-1", 2) // still within its TTL
 	if !strings.Contains(logs.String(), "decryption failure") {
@@ -193,6 +165,46 @@ func TestRefreshFailureIsAnError(t *testing.T) {
 	if strings.Contains(logs.String(), "key-1") {
 		t.Errorf("log contains the key: %s", logs)
 	}
+}
+
+func TestRefreshDuringBackoffWithAnOlderKey(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1"}
+	clock := newFakeClock()
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim", Policy: stale.Options{Now: clock.Now}})
+	wantKey(t, c, sm, "key-1", 1)
+	sm.err = throttled
+	clock.Advance(6 * time.Minute)
+	wantKey(t, c, sm, "key-1", 2) // stale: the next try waits 30 s
+	clock.Advance(5 * time.Second)
+	if key, refreshed, err := c.Refresh(context.Background()); key != "key-1" || refreshed || err != nil || sm.calls != 2 {
+		t.Errorf("got (%q, %v, %v) after %d calls, want (\"key-1\", false, nil) after 2", key, refreshed, err, sm.calls)
+	}
+}
+
+// TestFetchCutShortByInit: a GetSecretValue that init's own budget
+// (stale.ErrCutShort) cut short starts no back-off: the first request asks
+// Secrets Manager at once.
+func TestFetchCutShortByInit(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1", hang: true}
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim"})
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 10*time.Millisecond, stale.ErrCutShort)
+	defer cancel()
+	if _, _, err := c.APIKey(ctx); err == nil {
+		t.Fatalf("got no error from a fetch cut short, want one")
+	}
+	sm.hang = false
+	wantKey(t, c, sm, "key-1", 2)
+}
+
+func TestCallerOutOfTimeMakesNoCall(t *testing.T) {
+	sm := &scripted{t: t, id: "aim", value: "key-1"}
+	c := secrets.NewCache(sm.api(), secrets.Options{SecretID: "aim"})
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := c.APIKey(done); err == nil || sm.calls != 0 {
+		t.Fatalf("got %v after %d calls, want an error and no call", err, sm.calls)
+	}
+	wantKey(t, c, sm, "key-1", 1) // no back-off started
 }
 
 func TestErrorString(t *testing.T) {

@@ -12,6 +12,9 @@ import (
 
 // get calls Secrets Manager and extracts the key from the answer.
 func (c *Cache) get(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil { // out of time before asking: no call
+		return "", &Error{SecretID: c.opts.SecretID, Reason: classify(err), Err: err}
+	}
 	out, err := c.api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId: aws.String(c.opts.SecretID),
 	})

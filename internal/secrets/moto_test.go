@@ -14,6 +14,7 @@ import (
 
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aimcards/customer-access-token/internal/secrets"
+	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/smithy-go"
@@ -105,7 +106,7 @@ func TestMotoTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	sm, clock := newCounting(t, client), newFakeClock()
-	c := secrets.NewCache(sm, secrets.Options{SecretID: arn, Now: clock.Now})
+	c := secrets.NewCache(sm, secrets.Options{SecretID: arn, Policy: stale.Options{Now: clock.Now}})
 	get := keyOf(ctx, c)
 
 	check(t, sm, get, "key-1", "", 1)
@@ -174,7 +175,7 @@ func TestMotoRotationRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	sm, clock := newCounting(t, client), newFakeClock()
-	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Now: clock.Now})
+	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Policy: stale.Options{Now: clock.Now}})
 	check(t, sm, keyOf(ctx, c), "key-1", "", 1)
 	if err := srv.PutSecret(ctx, name, "key-2"); err != nil {
 		t.Fatal(err)
@@ -214,7 +215,7 @@ func TestMotoStaleOnError(t *testing.T) {
 	}
 	sm, clock := newCounting(t, client), newFakeClock()
 	logger, logs := newLogger()
-	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Now: clock.Now, Logger: logger})
+	c := secrets.NewCache(sm, secrets.Options{SecretID: name, Policy: stale.Options{Now: clock.Now, Logger: logger}})
 	get := keyOf(ctx, c)
 
 	check(t, sm, get, key, "", 1)

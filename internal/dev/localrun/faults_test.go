@@ -125,7 +125,12 @@ func TestFaultGetEndPoint(t *testing.T) {
 			defer r.sb.ClearFaults()
 			f := r.start(t, tt.env, 0)
 			before := r.sb.Calls(aimsandbox.OpCustomerAccessToken)
-			wantProblem(t, f.invokeFile(t, goodEvent), tt.status, tt.code)
+			a := f.invokeFile(t, goodEvent)
+			wantProblem(t, a, tt.status, tt.code)
+			var p problemBody
+			if _ = json.Unmarshal([]byte(a.Body), &p); p.AIMErrorCode != "" {
+				t.Errorf("got aimErrorCode %q, want none: discovery's code is the store's own problem", p.AIMErrorCode)
+			}
 			if got := r.sb.Calls(aimsandbox.OpCustomerAccessToken) - before; got != 0 {
 				t.Errorf("got %d CustomerAccessToken calls without an endpoint, want 0", got)
 			}

@@ -11,7 +11,7 @@ import (
 )
 
 // refreshInterval is the function's limit on Secrets Manager calls it
-// forces (secrets.DefaultMinRefreshInterval), plus a margin.
+// forces (the stale-on-error policy's 30 s Retry), plus a margin.
 const refreshInterval = 31 * time.Second
 
 // TestFaultStaleOnError lets the cached ApiKey expire while Secrets Manager

@@ -201,7 +201,7 @@ func TestIncidentRotationDuringDiscoveryOutage(t *testing.T) {
 	if n := r.proxy.Calls("GetSecretValue") - gets; n < 1 {
 		t.Errorf("got %d GetSecretValue calls, want the new key read", n)
 	}
-	if got := r.out.String(); !strings.Contains(got, "using the previous endpoint") || !strings.Contains(got, `"stale_credentials":true`) {
+	if got := r.out.String(); !strings.Contains(got, "using the older endpoint") || !strings.Contains(got, `"stale_credentials":true`) {
 		t.Errorf("got no stale warning or stale_credentials in the log, want both")
 	}
 	r.checkNoLeaks(t, newKey)
