@@ -63,7 +63,7 @@ func (m *Mapper) answer(req Request, res Result) answer {
 // customer's navigation.
 func (m *Mapper) problem(req Request, p Problem) answer {
 	body := p.body()
-	toPage := m.errorPage != "" && !req.WantsJSON && (req.Format == FormatREST || req.Format == FormatHTTP) &&
+	toPage := m.errorPage != "" && !req.WantsJSON && req.Format != FormatUnknown &&
 		body.Code != CodeMethodNotAllowed && body.Code != CodeOriginNotAllowed
 	a := problemAnswer(body)
 	if toPage {

@@ -112,15 +112,10 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 // Invoke is the Lambda entry point (it implements lambda.Handler): the
 // runtime hands it the payload's raw bytes, so a payload that is not JSON
 // at all reaches Handle and is answered 400 instead of failing in the
-// runtime's own decoding. It encodes the answer as the runtime would have,
-// without HTML escaping: API Gateway answers are appended directly (the
-// same bytes, without reflection), anything else goes through
-// encoding/json.
+// runtime's own decoding. It encodes the answer with encoding/json as the
+// runtime would have, without HTML escaping.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	out, _ := h.Handle(ctx, payload)
-	if b, ok := apigw.AppendPayloadJSON(make([]byte, 0, 1024), out); ok {
-		return b, nil
-	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

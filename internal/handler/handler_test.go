@@ -3,7 +3,9 @@ package handler
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -207,6 +209,29 @@ func TestNeitherFormat(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "neither") {
 		t.Errorf("log does not say the payload was of neither format: %s", logs.String())
+	}
+}
+
+// TestALBEvent checks an Application Load Balancer event is a plain 400 in
+// the 1.0 shape, AIM is not called, and the log line says why.
+func TestALBEvent(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	client := &fakeAIM{}
+	h := testHandler(&fakeKeys{key: testAPIKey}, client, &logs, nil)
+	out, err := h.Invoke(t.Context(), []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","headers":{"token":"`+testCustomer+`"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a events.APIGatewayProxyResponse
+	if err := json.Unmarshal(out, &a); err != nil || a.StatusCode != 400 || !strings.Contains(a.Body, `"code":"invalid_request"`) || bytes.Contains(out, []byte("statusDescription")) {
+		t.Errorf("got %s (%v), want a plain 400 invalid_request", out, err)
+	}
+	if client.accessCalls+client.endpointCalls != 0 {
+		t.Errorf("got %d AIM calls, want none", client.accessCalls+client.endpointCalls)
+	}
+	if line := logLine(t, &logs); line["outcome"] != "error" || !strings.Contains(fmt.Sprint(line["cause"]), "Application Load Balancer") {
+		t.Errorf("got log line %v, want outcome error and a cause naming the Application Load Balancer", line)
 	}
 }
 
