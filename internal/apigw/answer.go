@@ -109,6 +109,10 @@ func problemAnswer(body problemBody) answer {
 	if body.Code == CodeMethodNotAllowed {
 		a.header.Set("Allow", "GET, OPTIONS")
 	}
+	if c := problemKinds[body.Code].challenge; c != "" {
+		// Spelled as RFC 9110 does; Set would write Www-Authenticate.
+		a.header["WWW-Authenticate"] = []string{c}
+	}
 	b, _ := json.Marshal(body)
 	a.body = string(b)
 	return a

@@ -163,6 +163,9 @@ func checkAnswer(t *testing.T, m *Mapper, req Request, res Result) {
 		if f != FormatHTTP && strings.Contains(string(b), `"cookies"`) {
 			t.Fatalf("got a cookies field in a %v answer, want none (REST APIs answer 502)", f)
 		}
+		if challenge := out.Headers["WWW-Authenticate"]; (out.StatusCode == 401) != strings.HasPrefix(challenge, "Bearer ") {
+			t.Fatalf("got status %d with WWW-Authenticate %q, want a Bearer challenge on a 401 and only there", out.StatusCode, challenge)
+		}
 		if out.StatusCode != a.status || out.Headers["Cache-Control"] != "no-store" {
 			t.Fatalf("got status %d and Cache-Control %q, want %d and no-store", out.StatusCode, out.Headers["Cache-Control"], a.status)
 		}
