@@ -43,10 +43,7 @@ type Options struct {
 	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
-	// Output, when Logger and Metrics write to it, is held during each
-	// invocation and written once at its end; nil: every line at once.
-	Output *Output
-	Now    func() time.Time
+	Now                  func() time.Time
 
 	// The endpoint cache in an incident (see credentials). CacheTTL is
 	// shortened at random by up to a tenth per discovery.
@@ -128,10 +125,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle answers one payload: parse, then credentials and AIM, then
 // answer. It never returns an error: every failure is an answer, so no bad
 // request becomes a Lambda function error. The answer is an API Gateway
-// (or, for a refused ALB event, ALB) response value.
+// response value.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err error) {
-	h.opts.Output.hold()
-	defer h.opts.Output.release() // after the log line and the record below
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID
