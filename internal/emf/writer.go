@@ -116,13 +116,10 @@ func (w *Writer) Emit(inv Invocation) error {
 		aim := millis(inv.AIMLatency)
 		rec.AWS.CloudWatchMetrics, rec.AIMLatency = w.directives[1], &aim
 	}
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("emf: encode record: %w", err)
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, err := w.out.Write(append(b, '\n')); err != nil {
+	// Encode writes the record and its newline with one Write.
+	if err := json.NewEncoder(w.out).Encode(rec); err != nil {
 		return fmt.Errorf("emf: write record: %w", err)
 	}
 	return nil
