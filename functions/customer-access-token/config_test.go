@@ -105,7 +105,7 @@ func TestBuildRefusesAPinnedEndpointThatFailsTheChecks(t *testing.T) {
 	for _, tt := range tests {
 		cfg := config{SecretID: "aim", AppID: "app", ServiceURL: "https://active-ewebservice.biz/aeservices30",
 			EndpointURL: tt.endpoint, EndpointHosts: tt.hosts, AIMTimeout: time.Second, CacheTTL: time.Minute}
-		if _, err := build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s with %q: got %v, want an error containing %q", tt.endpoint, tt.hosts, err, tt.want)
 		}
 	}

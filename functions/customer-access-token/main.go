@@ -25,19 +25,18 @@ import (
 const prefetchBudget = 2 * time.Second
 
 func main() {
-	// One stdout for the log lines and the metric records, written once per
-	// invocation.
-	out := handler.NewOutput(os.Stdout)
-	log := newLogger(os.Getenv, out)
+	// Log lines and metric records go to stdout as they are made, so a
+	// process that dies mid-invocation loses none that were made.
+	log := newLogger(os.Getenv, os.Stdout)
 	cfg, cfgErr := parseConfig(os.Getenv)
-	metrics, metricsErr := newMetrics(os.Getenv, out)
+	metrics, metricsErr := newMetrics(os.Getenv, os.Stdout)
 	if err := errors.Join(cfgErr, metricsErr); err != nil {
 		// One line naming every problem, then exit: a function that can
 		// never answer correctly fails its init instead.
 		log.Error("invalid configuration", "problems", strings.Split(err.Error(), "\n"))
 		os.Exit(1)
 	}
-	h, err := build(context.Background(), cfg, log, metrics, out)
+	h, err := build(context.Background(), cfg, log, metrics)
 	if err != nil {
 		log.Error("cannot start", "error", err.Error())
 		os.Exit(1)
@@ -49,7 +48,7 @@ func main() {
 }
 
 // build makes the SDK client, the AIM client and the handler, once.
-func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Writer, out *handler.Output) (*handler.Handler, error) {
+func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Writer) (*handler.Handler, error) {
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
@@ -79,6 +78,5 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
 		Logger:               log,
 		Metrics:              metrics,
-		Output:               out,
 	}), nil
 }

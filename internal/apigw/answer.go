@@ -63,7 +63,7 @@ func (m *Mapper) answer(req Request, res Result) answer {
 // customer's navigation.
 func (m *Mapper) problem(req Request, p Problem) answer {
 	body := p.body()
-	toPage := m.errorPage != "" && !req.WantsJSON && (req.Format == FormatREST || req.Format == FormatHTTP) &&
+	toPage := m.errorPage != "" && !req.WantsJSON && req.Format != FormatUnknown &&
 		body.Code != CodeMethodNotAllowed && body.Code != CodeOriginNotAllowed
 	a := problemAnswer(body)
 	if toPage {
@@ -108,6 +108,10 @@ func problemAnswer(body problemBody) answer {
 	a.header.Set("Content-Type", "application/problem+json")
 	if body.Code == CodeMethodNotAllowed {
 		a.header.Set("Allow", "GET, OPTIONS")
+	}
+	if c := problemKinds[body.Code].challenge; c != "" {
+		// Spelled as RFC 9110 does; Set would write Www-Authenticate.
+		a.header["WWW-Authenticate"] = []string{c}
 	}
 	b, _ := json.Marshal(body)
 	a.body = string(b)

@@ -181,3 +181,43 @@ func TestUnreadableOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestChallenge checks the 401 answers carry the WWW-Authenticate challenge
+// RFC 9110 requires, in both payload formats, and that no other answer
+// does: not another status, and not a 401 turned into a 302 to the error
+// page.
+func TestChallenge(t *testing.T) {
+	t.Parallel()
+	page, _ := url.Parse("https://shop.example.com/cards/error")
+	const realm = `Bearer realm="customer-access-token"`
+	tests := []struct {
+		code      Code
+		wantsJSON bool
+		page      *url.URL
+		want      string // "" for none
+	}{
+		{code: CodeMissingToken, want: realm},
+		{code: CodeSessionExpired, want: realm + `, error="invalid_token"`},
+		{code: CodeMissingToken, wantsJSON: true, page: page, want: realm},
+		{code: CodeSessionExpired, page: page},
+		{code: CodeMissingToken, page: page},
+		{code: CodeInvalidRequest},
+		{code: CodeAIMRejected},
+	}
+	for _, tt := range tests {
+		m := NewMapper(Options{ErrorRedirectURL: tt.page})
+		for _, f := range []Format{FormatREST, FormatHTTP} {
+			raw, err := json.Marshal(m.Answer(Request{Format: f, WantsJSON: tt.wantsJSON}, Failure(Problem{Code: tt.code})).Payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out events.APIGatewayV2HTTPResponse
+			if err := json.Unmarshal(raw, &out); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.Headers["WWW-Authenticate"]; got != tt.want {
+				t.Errorf("%s in %v (JSON %v, page %v): got status %d WWW-Authenticate %q, want %q", tt.code, f, tt.wantsJSON, tt.page != nil, out.StatusCode, got, tt.want)
+			}
+		}
+	}
+}

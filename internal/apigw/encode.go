@@ -12,9 +12,6 @@ import (
 // carries Set-Cookie values in cookies, since HTTP APIs ignore
 // multiValueHeaders.
 func (f Format) encode(a answer) any {
-	if f == FormatALB || f == FormatALBMultiValue {
-		return encodeALB(a, f == FormatALBMultiValue)
-	}
 	if f == FormatHTTP {
 		out := events.APIGatewayV2HTTPResponse{StatusCode: a.status, Body: a.body, Headers: map[string]string{}}
 		for k, v := range a.header {

@@ -17,13 +17,11 @@ import (
 type Format int
 
 // The payload formats. FormatUnknown answers in the 1.0 shape, which both
-// REST and HTTP APIs accept.
+// REST and HTTP APIs (and Application Load Balancers) accept.
 const (
-	FormatUnknown       Format = iota
-	FormatREST                 // payload 1.0: REST API proxy integration
-	FormatHTTP                 // payload 2.0: HTTP API and Lambda function URL
-	FormatALB                  // Application Load Balancer: refused, in ALB's shape
-	FormatALBMultiValue        // the same, target group in multi-value header mode
+	FormatUnknown Format = iota
+	FormatREST           // payload 1.0: REST API proxy integration
+	FormatHTTP           // payload 2.0: HTTP API and Lambda function URL
 )
 
 // String names the format for logs.
@@ -33,8 +31,6 @@ func (f Format) String() string {
 		return "1.0"
 	case FormatHTTP:
 		return "2.0"
-	case FormatALB, FormatALBMultiValue:
-		return "alb"
 	}
 	return "unknown"
 }
@@ -53,9 +49,16 @@ type event struct {
 // ErrUnknownFormat reports a payload that is neither API Gateway format.
 var ErrUnknownFormat = errors.New("apigw: event is neither an API Gateway 1.0 nor 2.0 proxy payload")
 
+// errALB refuses an Application Load Balancer event: the function is only
+// deployed behind API Gateway, and an ALB event read as a REST API one
+// would be read with the wrong rules (ALB leaves the query undecoded).
+var errALB = &RequestError{Param: "event source", Detail: "Application Load Balancer events are not supported; call this function through API Gateway."}
+
 // payload holds the fields of both formats that the function reads, so one
-// decoding pass serves either: 2.0 has version, rawQueryString and cookies;
-// 1.0 has httpMethod and the multi-value maps.
+// encoding/json pass serves either and tells them apart: 2.0 has version
+// "2.0", rawQueryString and cookies; 1.0 has httpMethod and the
+// multi-value maps; an ALB event has requestContext.elb. (aws-lambda-go's
+// request types each hold one format, and many fields never read.)
 type payload struct {
 	Version               string              `json:"version"`
 	HTTPMethod            string              `json:"httpMethod"`
@@ -65,10 +68,7 @@ type payload struct {
 	MultiValueHeaders     map[string][]string `json:"multiValueHeaders"`
 	QueryStringParameters map[string]string   `json:"queryStringParameters"`
 	MultiValueQuery       map[string][]string `json:"multiValueQueryStringParameters"`
-	// multiHeaders counts the multiValueHeaders entries, of which
-	// fastDecode keeps only the read ones in MultiValueHeaders.
-	multiHeaders   int
-	RequestContext struct {
+	RequestContext        struct {
 		RequestID  string          `json:"requestId"`
 		Authorizer json.RawMessage `json:"authorizer"`
 		ELB        json.RawMessage `json:"elb"`
@@ -79,21 +79,16 @@ type payload struct {
 }
 
 // decode parses an API Gateway proxy event of either payload format. An
-// Application Load Balancer event is refused with a *RequestError, in ALB's
-// format to answer in; anything else that is neither format is
-// ErrUnknownFormat.
+// Application Load Balancer event is errALB; anything else that is neither
+// format is ErrUnknownFormat.
 func decode(b []byte) (event, error) {
 	var p payload
-	if !fastDecode(b, &p) {
-		p = payload{}
-		if err := json.Unmarshal(b, &p); err != nil {
-			return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
-		}
-		p.multiHeaders = len(p.MultiValueHeaders)
+	if err := json.Unmarshal(b, &p); err != nil {
+		return event{}, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
 	}
 	switch {
-	case isALB(p.RequestContext.ELB):
-		return event{Format: albFormat(p)}, errALB
+	case present(p.RequestContext.ELB):
+		return event{}, errALB
 	case p.Version == "2.0":
 		return fromV2(p), nil
 	case p.HTTPMethod != "" && (p.Version == "" || p.Version == "1.0"):
@@ -108,7 +103,7 @@ func fromV1(p payload) event {
 	ev := event{
 		Format:     FormatREST,
 		Method:     strings.ToUpper(p.HTTPMethod),
-		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers, p.multiHeaders > 0),
+		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
 		Query:      query{values: url.Values(p.MultiValueQuery)},
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
@@ -127,55 +122,45 @@ func fromV2(p payload) event {
 	if p.RawQueryString != "" {
 		q = parseQuery(p.RawQueryString)
 	}
-	ev := event{
+	return event{
 		Format:     FormatHTTP,
 		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
-		Headers:    lowerKeys(nil, p.Headers, false),
+		Headers:    lowerKeys(nil, p.Headers),
 		Query:      q,
 		Cookies:    p.Cookies,
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
 	}
-	return ev
+}
+
+// present reports whether a field was sent with a value other than null.
+func present(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s != "" && s != "null"
 }
 
 // hasAuthorizer reports whether requestContext.authorizer holds anything.
 func hasAuthorizer(raw json.RawMessage) bool {
-	s := strings.TrimSpace(string(raw))
-	return s != "" && s != "null" && s != "{}"
+	return present(raw) && strings.TrimSpace(string(raw)) != "{}"
 }
 
-// lowerKeys collects the headers the function reads (readHeader), keyed
-// lower-case, every value of every spelling of a name under that name: the
-// multi-value map when the event sent any (useMulti), else the
-// single-value one. The other headers are never looked up, so they are
-// left out.
-func lowerKeys(multi map[string][]string, one map[string]string, useMulti bool) map[string][]string {
-	out := make(map[string][]string, 4)
+// lowerKeys keys the headers lower-case, every value of every spelling of a
+// name under that name: the multi-value map when the event sent one, else
+// the single-value one.
+func lowerKeys(multi map[string][]string, one map[string]string) map[string][]string {
+	out := make(map[string][]string, len(multi)+len(one))
 	for k, v := range multi {
-		if k = strings.ToLower(k); readHeader(k) {
-			out[k] = append(out[k], v...)
-		}
+		k = strings.ToLower(k)
+		out[k] = append(out[k], v...)
 	}
-	if useMulti {
+	if len(multi) > 0 {
 		return out
 	}
 	for k, v := range one {
-		if k = strings.ToLower(k); readHeader(k) {
-			out[k] = append(out[k], v)
-		}
+		k = strings.ToLower(k)
+		out[k] = append(out[k], v)
 	}
 	return out
-}
-
-// readHeader reports whether the function ever reads the header of this
-// lower-case name; event.Header refuses any other name.
-func readHeader(name string) bool {
-	switch name {
-	case "origin", "accept", "token", "authorization", "deviceid", "cookie":
-		return true
-	}
-	return false
 }
 
 func single(m map[string]string) url.Values {
@@ -187,15 +172,9 @@ func single(m map[string]string) url.Values {
 }
 
 // Header returns the first value of the named header, and how many values
-// came. A name given in lower case is looked up without a copy.
-// It panics on a name readHeader leaves out, which would always read as
-// absent.
+// came.
 func (ev event) Header(name string) (string, int) {
-	name = strings.ToLower(name)
-	if !readHeader(name) {
-		panic("apigw: header " + name + " is not collected by lowerKeys")
-	}
-	v := ev.Headers[name]
+	v := ev.Headers[strings.ToLower(name)]
 	if len(v) == 0 {
 		return "", 0
 	}

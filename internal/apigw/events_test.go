@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +51,30 @@ func TestEventsDecode(t *testing.T) {
 				t.Errorf("got request id %q and method %q, want both set", ev.RequestID, ev.Method)
 			}
 		})
+	}
+}
+
+// TestHeaderNames checks header names are read case-insensitively, every
+// spelling's values kept, and a 1.0 event's multi-value map read when it
+// sent one.
+func TestHeaderNames(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		payload string
+		want    []string // the Origin values
+	}{
+		{`{"version":"2.0","requestContext":{"http":{"method":"GET"}},"headers":{"Origin":"a","origin":"b","Host":"h"}}`, []string{"a", "b"}},
+		{`{"httpMethod":"GET","headers":{"ORIGIN":"x"},"multiValueHeaders":{"Origin":["x","y"],"origin":["z"]}}`, []string{"x", "y", "z"}},
+		{`{"httpMethod":"GET","headers":{"oRiGiN":"x","Host":"h"}}`, []string{"x"}},
+	} {
+		ev, err := decode([]byte(tt.payload))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.payload, err)
+		}
+		got := slices.Sorted(slices.Values(ev.Headers["origin"]))
+		if _, n := ev.Header("Origin"); !slices.Equal(got, tt.want) || n != len(tt.want) {
+			t.Errorf("%s: got Origin %q (%d), want %q", tt.payload, got, n, tt.want)
+		}
 	}
 }
 

@@ -20,22 +20,29 @@ const (
 	CodeInternal         Code = "internal_error"
 )
 
-// problemKinds is the one table from code to status, title and the detail
-// shown when nothing more specific is known.
+// bearerChallenge is the 401 answers' WWW-Authenticate challenge, with the
+// realm (protection space) the function names.
+const bearerChallenge = `Bearer realm="customer-access-token"`
+
+// problemKinds is the one table from code to status, title, the detail
+// shown when nothing more specific is known, and the WWW-Authenticate
+// challenge RFC 9110 requires on a 401: RFC 6750's Bearer scheme, as the
+// function reads Authorization: Bearer, with error="invalid_token" when the
+// token was sent and refused.
 var problemKinds = map[Code]struct {
-	status        int
-	title, detail string
+	status                   int
+	title, detail, challenge string
 }{
-	CodeInvalidRequest:   {400, "Invalid request", "The request is not valid."},
-	CodeMissingToken:     {401, "Sign-in required", "Please sign in to manage your cards."},
-	CodeSessionExpired:   {401, "Session expired", "Your session has expired. Please sign in again."},
-	CodeAIMRejected:      {422, "Request refused", "The store could not open card management for this request."},
-	CodeUnavailable:      {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly."},
-	CodeUpstreamError:    {502, "Store system error", "The store's system did not answer as expected. Please try again later."},
-	CodeUpstreamTimeout:  {504, "Store system timeout", "The store's system took too long to answer. Please try again."},
-	CodeOriginNotAllowed: {403, "Origin not allowed", "This site is not allowed to call card management."},
-	CodeMethodNotAllowed: {405, "Method not allowed", "Only GET is supported here."},
-	CodeInternal:         {500, "Internal error", "Internal error."},
+	CodeInvalidRequest:   {400, "Invalid request", "The request is not valid.", ""},
+	CodeMissingToken:     {401, "Sign-in required", "Please sign in to manage your cards.", bearerChallenge},
+	CodeSessionExpired:   {401, "Session expired", "Your session has expired. Please sign in again.", bearerChallenge + `, error="invalid_token"`},
+	CodeAIMRejected:      {422, "Request refused", "The store could not open card management for this request.", ""},
+	CodeUnavailable:      {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly.", ""},
+	CodeUpstreamError:    {502, "Store system error", "The store's system did not answer as expected. Please try again later.", ""},
+	CodeUpstreamTimeout:  {504, "Store system timeout", "The store's system took too long to answer. Please try again.", ""},
+	CodeOriginNotAllowed: {403, "Origin not allowed", "This site is not allowed to call card management.", ""},
+	CodeMethodNotAllowed: {405, "Method not allowed", "Only GET is supported here.", ""},
+	CodeInternal:         {500, "Internal error", "Internal error.", ""},
 }
 
 // Status is the HTTP status the code answers with.

@@ -7,6 +7,7 @@
 package emf
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,16 +43,15 @@ type Options struct {
 // Writer writes one record per Emit call, as one line with one Write.
 // It is safe for concurrent use. A nil *Writer writes nothing.
 type Writer struct {
-	out  io.Writer
-	now  func() time.Time
-	head [2][]byte // `,"CloudWatchMetrics":[...]},` + fixed dimensions; [1] lists AIMLatency
-	warm atomic.Bool
-
-	mu  sync.Mutex
-	buf []byte
+	out           io.Writer
+	now           func() time.Time
+	name, version string         // the FunctionName and FunctionVersion dimensions
+	directives    [2][]directive // [1] declares AIMLatency
+	warm          atomic.Bool
+	mu            sync.Mutex // one record's Write at a time
 }
 
-// New builds a Writer; the directives are encoded here, once.
+// New builds a Writer; the directives are built here, once.
 func New(opts Options) (*Writer, error) {
 	if opts.Out == nil {
 		return nil, errors.New("emf: no output")
@@ -66,12 +66,12 @@ func New(opts Options) (*Writer, error) {
 	if err := checkNamespace(ns); err != nil {
 		return nil, err
 	}
-	name := dimensionValue(opts.FunctionName, localFunctionName)
-	version := dimensionValue(opts.FunctionVersion, localFunctionVersion)
-	w := &Writer{out: opts.Out, now: opts.Now, buf: make([]byte, 0, 2048)}
-	w.head[0] = appendHead(nil, ns, name, version, false)
-	w.head[1] = appendHead(nil, ns, name, version, true)
-	return w, nil
+	return &Writer{
+		out: opts.Out, now: opts.Now,
+		name:       dimensionValue(opts.FunctionName, localFunctionName),
+		version:    dimensionValue(opts.FunctionVersion, localFunctionVersion),
+		directives: [2][]directive{directives(ns, false), directives(ns, true)},
+	}, nil
 }
 
 // checkNamespace applies CloudWatch's namespace rules: 1-255 characters
@@ -94,12 +94,32 @@ func (w *Writer) Emit(inv Invocation) error {
 	if w == nil {
 		return nil
 	}
-	cold := !w.warm.Swap(true)
+	code := dimensionValue(inv.Code, CodeOK)
+	rec := record{
+		AWS:               metadata{Timestamp: w.now().UnixMilli(), CloudWatchMetrics: w.directives[0]},
+		FunctionName:      w.name,
+		FunctionVersion:   w.version,
+		Outcome:           dimensionValue(inv.Outcome, OutcomeUnknown),
+		Code:              code,
+		Requests:          1,
+		ServerErrors:      count(inv.Status >= 500),
+		UpstreamErrors:    count(code == codeUpstreamError || code == codeUpstreamTimeout),
+		Unavailable:       count(code == codeUnavailable),
+		StaleCredentials:  count(inv.Stale),
+		ColdStart:         count(!w.warm.Swap(true)),
+		CredentialLatency: millis(inv.CredentialLatency),
+		RequestID:         inv.RequestID,
+		APIRequestID:      inv.APIRequestID,
+		Status:            inv.Status,
+	}
+	if inv.AIMCalled {
+		aim := millis(inv.AIMLatency)
+		rec.AWS.CloudWatchMetrics, rec.AIMLatency = w.directives[1], &aim
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.buf = w.appendRecord(w.buf[:0], &inv, cold)
-	_, err := w.out.Write(w.buf)
-	if err != nil {
+	// Encode writes the record and its newline with one Write.
+	if err := json.NewEncoder(w.out).Encode(rec); err != nil {
 		return fmt.Errorf("emf: write record: %w", err)
 	}
 	return nil

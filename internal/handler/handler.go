@@ -44,10 +44,7 @@ type Options struct {
 	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
-	// Output, when Logger and Metrics write to it, is held during each
-	// invocation and written once at its end; nil: every line at once.
-	Output *Output
-	Now    func() time.Time
+	Now                  func() time.Time
 
 	// Policy is the endpoint cache's stale-on-error policy (CACHE_TTL,
 	// STALE_MAX, ...); its Now and Logger are the handler's.
@@ -114,15 +111,10 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 // Invoke is the Lambda entry point (it implements lambda.Handler): the
 // runtime hands it the payload's raw bytes, so a payload that is not JSON
 // at all reaches Handle and is answered 400 instead of failing in the
-// runtime's own decoding. It encodes the answer as the runtime would have,
-// without HTML escaping: API Gateway answers are appended directly (the
-// same bytes, without reflection), anything else goes through
-// encoding/json.
+// runtime's own decoding. It encodes the answer with encoding/json as the
+// runtime would have, without HTML escaping.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	out, _ := h.Handle(ctx, payload)
-	if b, ok := apigw.AppendPayloadJSON(make([]byte, 0, 1024), out); ok {
-		return b, nil
-	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -135,10 +127,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle answers one payload: parse, then credentials and AIM, then
 // answer. It never returns an error: every failure is an answer, so no bad
 // request becomes a Lambda function error. The answer is an API Gateway
-// (or, for a refused ALB event, ALB) response value.
+// response value.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err error) {
-	h.opts.Output.hold()
-	defer h.opts.Output.release() // after the log line and the record below
 	rec := &record{start: h.opts.Now()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		rec.requestID = lc.AwsRequestID

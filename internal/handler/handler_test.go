@@ -3,7 +3,9 @@ package handler
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -80,11 +82,13 @@ func TestErrorTable(t *testing.T) {
 		detail     string
 		aimCode    string
 		retryAfter string
+		challenge  string // WWW-Authenticate
 	}{
 		{name: "bad mode", event: "httpapi-bad-mode.json", status: 400, code: "invalid_request"},
 		{name: "repeated mode 1.0", event: "rest-repeated-mode.json", status: 400, code: "invalid_request"},
 		{name: "token in query", event: "httpapi-token-in-query.json", status: 400, code: "invalid_request"},
-		{name: "no token", event: "httpapi-missing-token.json", status: 401, code: "missing_token"},
+		{name: "no token", event: "httpapi-missing-token.json", status: 401, code: "missing_token", challenge: `Bearer realm="customer-access-token"`},
+		{name: "no token 1.0", event: "rest-missing-token.json", status: 401, code: "missing_token", challenge: `Bearer realm="customer-access-token"`},
 		{name: "long token", event: "httpapi-long-token.json", status: 400, code: "invalid_request"},
 		{name: "POST", event: "httpapi-method-post.json", status: 405, code: "method_not_allowed"},
 		{name: "preflight from elsewhere", event: "httpapi-preflight-bad-origin.json", status: 403, code: "origin_not_allowed"},
@@ -111,7 +115,10 @@ func TestErrorTable(t *testing.T) {
 		{name: "discovery timeout", event: "httpapi-update-card.json", status: 504, code: "upstream_timeout",
 			endpointFn: func(string) (aim.Endpoint, error) { return aim.Endpoint{}, &aim.Error{Kind: aim.KindTimeout} }},
 		{name: "no api key", event: "httpapi-update-card.json", keys: fakeKeys{err: errors.New("secrets: get x: not found")}, status: 503, code: "unavailable"},
-		{name: "session expired", event: "httpapi-update-card.json", status: 401, code: "session_expired", accessFn: aimErr(aim.KindUnauthorized, 401, nil)},
+		{name: "session expired", event: "httpapi-update-card.json", status: 401, code: "session_expired", accessFn: aimErr(aim.KindUnauthorized, 401, nil),
+			challenge: `Bearer realm="customer-access-token", error="invalid_token"`},
+		{name: "session expired 1.0", event: "rest-update-card.json", status: 401, code: "session_expired", accessFn: aimErr(aim.KindUnauthorized, 401, nil),
+			challenge: `Bearer realm="customer-access-token", error="invalid_token"`},
 		{name: "javascript URL", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: withURL("javascript:alert(1)")},
 		{name: "http public host", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: withURL("http://aim.example.com/x")},
 		{name: "user-info", event: "httpapi-update-card.json", status: 502, code: "upstream_error", accessFn: withURL("https://u:p@aim.example.com/x")},
@@ -151,6 +158,9 @@ func TestErrorTable(t *testing.T) {
 			if a.Headers["Retry-After"] != tt.retryAfter {
 				t.Errorf("Retry-After: got %q, want %q", a.Headers["Retry-After"], tt.retryAfter)
 			}
+			if a.Headers["WWW-Authenticate"] != tt.challenge {
+				t.Errorf("WWW-Authenticate: got %q, want %q", a.Headers["WWW-Authenticate"], tt.challenge)
+			}
 			if strings.Contains(a.Body, "internal text") || strings.Contains(a.Body, "NullReference") {
 				t.Errorf("body carries AIM's internal message: %s", a.Body)
 			}
@@ -186,12 +196,12 @@ func TestErrorRedirectURL(t *testing.T) {
 	page, _ := url.Parse("https://shop.example.com/cards/error")
 	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, func(o *Options) { o.ErrorRedirectURL = page })
 	a := invoke(t, h, eventFile(t, "httpapi-missing-token.json"))
-	if a.Status != 302 || a.Headers["Location"] != "https://shop.example.com/cards/error?error=missing_token" {
-		t.Errorf("redirect mode: got %d %q, want 302 to the error page", a.Status, a.Headers["Location"])
+	if a.Status != 302 || a.Headers["Location"] != "https://shop.example.com/cards/error?error=missing_token" || a.Headers["WWW-Authenticate"] != "" {
+		t.Errorf("redirect mode: got %d %q WWW-Authenticate %q, want 302 to the error page and no challenge", a.Status, a.Headers["Location"], a.Headers["WWW-Authenticate"])
 	}
 	a = invoke(t, h, []byte(strings.Replace(string(eventFile(t, "httpapi-missing-token.json")), `"rawQueryString": "`, `"rawQueryString": "format=json&`, 1)))
-	if a.Status != 401 {
-		t.Errorf("JSON mode: got %d, want the 401 problem", a.Status)
+	if a.Status != 401 || a.Headers["WWW-Authenticate"] == "" {
+		t.Errorf("JSON mode: got %d WWW-Authenticate %q, want the 401 problem with a challenge", a.Status, a.Headers["WWW-Authenticate"])
 	}
 }
 
@@ -207,6 +217,29 @@ func TestNeitherFormat(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "neither") {
 		t.Errorf("log does not say the payload was of neither format: %s", logs.String())
+	}
+}
+
+// TestALBEvent checks an Application Load Balancer event is a plain 400 in
+// the 1.0 shape, AIM is not called, and the log line says why.
+func TestALBEvent(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	client := &fakeAIM{}
+	h := testHandler(&fakeKeys{key: testAPIKey}, client, &logs, nil)
+	out, err := h.Invoke(t.Context(), []byte(`{"requestContext":{"elb":{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}},"httpMethod":"GET","headers":{"token":"`+testCustomer+`"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a events.APIGatewayProxyResponse
+	if err := json.Unmarshal(out, &a); err != nil || a.StatusCode != 400 || !strings.Contains(a.Body, `"code":"invalid_request"`) || bytes.Contains(out, []byte("statusDescription")) {
+		t.Errorf("got %s (%v), want a plain 400 invalid_request", out, err)
+	}
+	if client.accessCalls+client.endpointCalls != 0 {
+		t.Errorf("got %d AIM calls, want none", client.accessCalls+client.endpointCalls)
+	}
+	if line := logLine(t, &logs); line["outcome"] != "error" || !strings.Contains(fmt.Sprint(line["cause"]), "Application Load Balancer") {
+		t.Errorf("got log line %v, want outcome error and a cause naming the Application Load Balancer", line)
 	}
 }
 

@@ -153,6 +153,17 @@ func checkProblem(t *testing.T, a localrun.Answer, code string) {
 	if p.Type == "" || p.Title == "" || p.Detail == "" {
 		t.Errorf("got type %q title %q detail %q, want all three set", p.Type, p.Title, p.Detail)
 	}
+	if got, want := a.Headers.Get("WWW-Authenticate"), challenges[code]; got != want {
+		t.Errorf("got WWW-Authenticate %q on %d %s, want %q", got, a.Status, code, want)
+	}
+}
+
+// challenges are the WWW-Authenticate values of the 401 problems (RFC 9110
+// requires one on a 401; RFC 6750's Bearer scheme, as the function reads
+// Authorization: Bearer). Other problems carry none.
+var challenges = map[string]string{
+	"missing_token":   `Bearer realm="customer-access-token"`,
+	"session_expired": `Bearer realm="customer-access-token", error="invalid_token"`,
 }
 
 // checkMediaType checks the answer's Content-Type, parameters aside.
