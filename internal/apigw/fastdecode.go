@@ -50,8 +50,7 @@ var topFields = map[string]uint16{
 
 var (
 	topFieldNames     = []string{"version", "httpMethod", "rawQueryString", "cookies", "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters", "requestContext"}
-	contextFieldNames = []string{"requestId", "authorizer", "elb", "http"}
-	httpFieldNames    = []string{"method"}
+	contextFieldNames = []string{"requestId", "authorizer", "elb", "http", "identity"}
 )
 
 // foldsTo reports whether key could name one of the fields for
@@ -212,28 +211,43 @@ func (s *scanner) requestContext(p *payload) bool {
 			if !once(8) {
 				return false
 			}
-			if s.null() {
-				return true
+			ok = s.stringFields([]string{"method", "sourceIp"}, &p.RequestContext.HTTP.Method, &p.RequestContext.HTTP.SourceIP)
+		case "identity":
+			if !once(16) {
+				return false
 			}
-			var seenMethod bool
-			ok = s.object(func(key []byte) bool {
-				switch {
-				case string(key) == "method" && !seenMethod:
-					seenMethod = true
-					if s.null() {
-						return true
-					}
-					var ok bool
-					p.RequestContext.HTTP.Method, ok = s.str()
-					return ok
-				case foldsTo(key, httpFieldNames):
-					return false
-				}
-				return s.skip(0)
-			})
+			ok = s.stringFields([]string{"sourceIp"}, &p.RequestContext.Identity.SourceIP)
 		default:
 			ok = !foldsTo(key, contextFieldNames) && s.skip(0)
 		}
 		return ok
+	})
+}
+
+// stringFields reads an object (or null) of which only the string fields names
+// are kept, each into its dst; any other field that could name one for
+// encoding/json gives up.
+func (s *scanner) stringFields(names []string, dst ...*string) bool {
+	if s.null() {
+		return true
+	}
+	var seen uint8
+	return s.object(func(key []byte) bool {
+		for i, n := range names {
+			if string(key) != n {
+				continue
+			}
+			if seen&(1<<i) != 0 {
+				return false
+			}
+			seen |= 1 << i
+			if s.null() {
+				return true
+			}
+			var ok bool
+			*dst[i], ok = s.str()
+			return ok
+		}
+		return !foldsTo(key, names) && s.skip(0)
 	})
 }
