@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/clientlimit"
 	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/handler"
 	"github.com/aimcards/customer-access-token/internal/secrets"
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
@@ -67,9 +69,14 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 		SecretID: cfg.SecretID, Field: cfg.SecretField, TTL: cfg.CacheTTL, Logger: log,
 		StaleMax: cfg.StaleMax, FailureBackoff: cfg.FailureBackoff,
 	})
+	limit := clientlimit.Options{Limit: cfg.ClientLimit, Window: cfg.ClientLimitWindow, Table: cfg.ClientLimitTable, Logger: log}
+	if cfg.ClientLimitTable != "" {
+		limit.DB = dynamodb.NewFromConfig(awsCfg)
+	}
 	return handler.New(handler.Options{
 		Keys:                 keys,
 		AIM:                  client,
+		Limit:                clientlimit.New(limit),
 		CacheTTL:             cfg.CacheTTL,
 		StaleMax:             cfg.StaleMax,
 		FailureBackoff:       cfg.FailureBackoff,

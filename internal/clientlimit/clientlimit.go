@@ -1,10 +1,9 @@
 // Package clientlimit limits how often AIM may refuse one client: a client
 // with Limit refusals in the current fixed window is answered at once, with
-// neither Secrets Manager nor AIM, until the window ends. The count is shared
-// across environments through a DynamoDB table: one UpdateItem per refusal,
-// none on success. An environment remembers the clients it saw reach the
-// limit, so their further requests cost nothing; another environment learns
-// of it at its first refusal of that client in the window.
+// neither Secrets Manager nor AIM, until the window ends. Environments share
+// the count through a DynamoDB table, one UpdateItem per refusal and none on
+// success; each remembers the clients it saw reach the limit, so their
+// further requests cost nothing.
 package clientlimit
 
 import (
@@ -28,50 +27,47 @@ type UpdateItemAPI interface {
 
 // Options configures a Limiter.
 type Options struct {
-	Limit  int           // refusals per window and client; 0 or less: no limit
+	Limit  int           // refusals per window and client; 0: no limit
 	Window time.Duration // length of a fixed window
 	DB     UpdateItemAPI // nil: each environment counts on its own
-	Table  string        // the DynamoDB table, keyed by the string attribute "pk"
+	Table  string        // keyed by the string attribute pk, TTL on expires_at
 	Logger *slog.Logger
 	Now    func() time.Time
 }
 
-// maxClients bounds the clients one environment remembers. When it is
-// reached they are all forgotten: a client blocked then spends one more
-// refusal to learn its count from the table again.
+// maxClients bounds the clients one environment remembers; reaching it
+// forgets them all, and a blocked client then spends one more refusal to
+// learn its count from the table again.
 const maxClients = 10000
 
-// dbTimeout bounds one UpdateItem: a slower table is a failure, and the
-// refusal is counted in memory only.
+// dbTimeout bounds one UpdateItem; past it the refusal counts in memory only.
 const dbTimeout = 500 * time.Millisecond
 
-// Limiter counts refusals per client. Build it with New; it is safe for
-// concurrent use.
+// Limiter counts refusals per client; it is safe for concurrent use.
 type Limiter struct {
 	opts   Options
 	mu     sync.Mutex
-	counts map[string]count
+	counts map[string]count // by Client
 }
 
-// count is a client's refusals in the window that starts at start.
 type count struct {
-	start time.Time
+	start time.Time // of the window counted
 	n     int
 }
 
 // New builds a Limiter.
 func New(opts Options) *Limiter {
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	return &Limiter{opts: opts, counts: map[string]count{}}
 }
 
 // Client is what a caller's address counts as: an IPv4 address itself, an
-// IPv6 address its /64 (one subscriber's prefix); "" when it is no address.
+// IPv6 address its /64 (one subscriber's prefix); "" for no address.
 func Client(sourceIP string) string {
 	a, err := netip.ParseAddr(sourceIP)
 	if err != nil {
@@ -80,31 +76,26 @@ func Client(sourceIP string) string {
 	if a = a.Unmap(); a.Is4() {
 		return a.String()
 	}
-	p, _ := a.WithZone("").Prefix(64)
+	p, _ := a.Prefix(64)
 	return p.String()
 }
 
 // Blocked reports whether the client at sourceIP reached the limit in the
-// current window, and the time left until the window ends.
+// current window, and the time left in it.
 func (l *Limiter) Blocked(sourceIP string) (wait time.Duration, blocked bool) {
-	key := Client(sourceIP)
-	if l.opts.Limit <= 0 || key == "" {
-		return 0, false
-	}
-	now := l.opts.Now()
+	key, now := Client(sourceIP), l.opts.Now()
 	start := now.Truncate(l.opts.Window)
 	l.mu.Lock()
 	c := l.counts[key]
 	l.mu.Unlock()
-	if !c.start.Equal(start) || c.n < l.opts.Limit {
+	if l.opts.Limit <= 0 || key == "" || !c.start.Equal(start) || c.n < l.opts.Limit {
 		return 0, false
 	}
 	return start.Add(l.opts.Window).Sub(now), true
 }
 
-// Refused counts one refusal of the client at sourceIP: in the table, whose
-// count this environment then keeps, or, when the table fails (logged), in
-// memory alone.
+// Refused counts a refusal of the client at sourceIP: the table's count,
+// or this environment's own when the table fails (logged).
 func (l *Limiter) Refused(ctx context.Context, sourceIP string) {
 	key := Client(sourceIP)
 	if l.opts.Limit <= 0 || key == "" {
@@ -122,15 +113,13 @@ func (l *Limiter) Refused(ctx context.Context, sourceIP string) {
 	}
 	c := l.counts[key]
 	if !c.start.Equal(start) {
-		c = count{start: start}
+		c.n = 0
 	}
-	c.n = max(c.n+1, shared)
-	l.counts[key] = c
+	l.counts[key] = count{start: start, n: max(c.n+1, shared)}
 }
 
-// add adds one to the client's count in the table and returns the count; 0
-// without a table. The item expires (TTL attribute expires_at) when the
-// window ends.
+// add adds one to the client's item of the window, which expires when the
+// window ends, and returns its count; 0 without a table.
 func (l *Limiter) add(ctx context.Context, key string, start time.Time) (int, error) {
 	if l.opts.DB == nil {
 		return 0, nil
@@ -150,13 +139,8 @@ func (l *Limiter) add(ctx context.Context, key string, start time.Time) (int, er
 	if err != nil {
 		return 0, fmt.Errorf("clientlimit: update item: %w", err)
 	}
-	v, _ := out.Attributes["refusals"].(*types.AttributeValueMemberN)
-	if v == nil {
-		return 0, fmt.Errorf("clientlimit: update item: no refusals in the answer")
+	if v, ok := out.Attributes["refusals"].(*types.AttributeValueMemberN); ok {
+		return strconv.Atoi(v.Value)
 	}
-	n, err := strconv.Atoi(v.Value)
-	if err != nil {
-		return 0, fmt.Errorf("clientlimit: update item: refusals %q: %w", v.Value, err)
-	}
-	return n, nil
+	return 0, fmt.Errorf("clientlimit: update item: no refusals in the answer")
 }
