@@ -2,11 +2,7 @@ package handler
 
 import (
 	"errors"
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
@@ -40,12 +36,6 @@ type errRefreshUnavailable struct{ err error }
 func (e errRefreshUnavailable) Error() string { return "credential refresh failed: " + e.err.Error() }
 func (e errRefreshUnavailable) Unwrap() error { return e.err }
 
-// errTooManyRefusals is a client that AIM refused too often in the
-// current window; wait is the time left in it.
-type errTooManyRefusals struct{ wait time.Duration }
-
-func (e errTooManyRefusals) Error() string { return "client limit reached: answered without AIM" }
-
 // errUnsafeURL is an AccountManagementUrl that failed the redirect checks.
 type errUnsafeURL struct{ reason string }
 
@@ -62,7 +52,6 @@ func problemFor(err error) apigw.Problem {
 		slow      errRefreshTimeout
 		noKey     errRefreshUnavailable
 		unsafe    errUnsafeURL
-		limited   errTooManyRefusals
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -79,8 +68,6 @@ func problemFor(err error) apigw.Problem {
 		return apigw.Problem{Code: apigw.CodeUnavailable}
 	case errors.As(err, &unsafe):
 		return apigw.Problem{Code: apigw.CodeUpstreamError}
-	case errors.As(err, &limited):
-		return limitProblem(limited.wait)
 	case errors.As(err, &aimErr):
 		return aimProblem(aimErr)
 	case errors.Is(err, errKeyUnavailable):
@@ -104,16 +91,6 @@ func aimProblem(e *aim.Error) apigw.Problem {
 		if e.HTTPStatus >= 200 && e.HTTPStatus < 300 {
 			p.Detail = clean(e.DisplayText, 500)
 		}
-	}
-	return p
-}
-
-// limitProblem tells a blocked client when to come back: Retry-After in
-// whole seconds, and the minutes in the detail.
-func limitProblem(wait time.Duration) apigw.Problem {
-	p := apigw.Problem{Code: apigw.CodeTooManyRequests, RetryAfter: strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))}
-	if m := int(math.Ceil(wait.Minutes())); m > 1 {
-		p.Detail = fmt.Sprintf("Too many attempts from this network. Please try again in %d minutes.", m)
 	}
 	return p
 }

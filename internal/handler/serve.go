@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
@@ -20,7 +22,8 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 	}
 	if h.opts.Limit != nil {
 		if wait, blocked := h.opts.Limit.Blocked(req.Client); blocked {
-			return h.fail(rec, errTooManyRefusals{wait})
+			rec.cause = "client limit reached: answered without AIM"
+			return apigw.Failure(apigw.Problem{Code: apigw.CodeTooManyRequests, RetryAfter: strconv.Itoa(int((wait + time.Second - 1) / time.Second))})
 		}
 	}
 	rec.secrets = append(rec.secrets, req.Call.Token)
