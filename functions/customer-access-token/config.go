@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +32,9 @@ type config struct {
 	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case, as aim.CheckEndpointHost accepts them
 	StaleMax             time.Duration // STALE_MAX
 	FailureBackoff       time.Duration // FAILURE_BACKOFF
+	ClientLimitTable     string        // CLIENT_LIMIT_TABLE; "": each environment counts on its own
+	ClientLimit          int           // CLIENT_LIMIT: AIM refusals per client and window; 0: off
+	ClientLimitWindow    time.Duration // CLIENT_LIMIT_WINDOW
 }
 
 // parseConfig reads every variable and reports all problems together.
@@ -54,6 +59,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 		EndpointHosts:        endpointHosts,
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
+		ClientLimitTable:     p.tableName("CLIENT_LIMIT_TABLE"),
+		ClientLimit:          p.count("CLIENT_LIMIT", 5, 1000),
+		ClientLimitWindow:    p.duration("CLIENT_LIMIT_WINDOW", time.Minute, time.Hour),
 	}
 	return c, errors.Join(p.problems...)
 }
@@ -133,6 +141,31 @@ func (p *parser) duration(name string, def, max time.Duration) time.Duration {
 	}
 	return d
 }
+
+// count reads a whole number from 0 to max.
+func (p *parser) count(name string, def, max int) int {
+	v := strings.TrimSpace(p.getenv(name))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		p.fail(name, "want a whole number from 0 to %d, such as %d", max, def)
+		return def
+	}
+	return n
+}
+
+// tableName reads a DynamoDB table name; "" is none.
+func (p *parser) tableName(name string) string {
+	v := strings.TrimSpace(p.getenv(name))
+	if v != "" && !dynamoDBTableName.MatchString(v) {
+		p.fail(name, "%q is not a DynamoDB table name (3 to 255 letters, digits, _ . -)", v)
+	}
+	return v
+}
+
+var dynamoDBTableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 
 // cookieName reads a cookie name; "" is none.
 func (p *parser) cookieName(name string) string {

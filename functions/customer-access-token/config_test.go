@@ -22,6 +22,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	want := config{
 		SecretID: "aim/api-key", AppID: "app", ServiceURL: "https://active-ewebservice.biz/aeservices30",
 		AIMTimeout: 4 * time.Second, CacheTTL: 5 * time.Minute, StaleMax: time.Hour, FailureBackoff: 5 * time.Second,
+		ClientLimit: 5, ClientLimitWindow: time.Minute,
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -37,6 +38,7 @@ func TestParseConfigAll(t *testing.T) {
 		"ALLOWED_ORIGINS": "https://shop.example.com, http://localhost:3000/", "ERROR_REDIRECT_URL": "https://shop.example.com/error/?x=1",
 		"REDIRECT_ALLOWED_HOSTS": "10846.Active-E.net",
 		"AIM_ENDPOINT_HOSTS":     " .Active-E.net, store.example:443 ,", "STALE_MAX": "2h", "FAILURE_BACKOFF": "250ms",
+		"CLIENT_LIMIT_TABLE": "prod-Client_Limits.v1", "CLIENT_LIMIT": "0", "CLIENT_LIMIT_WINDOW": "10m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +58,35 @@ func TestParseConfigAll(t *testing.T) {
 	}
 	if cfg.StaleMax != 2*time.Hour || cfg.FailureBackoff != 250*time.Millisecond {
 		t.Errorf("got STALE_MAX %s FAILURE_BACKOFF %s, want 2h 250ms", cfg.StaleMax, cfg.FailureBackoff)
+	}
+	if cfg.ClientLimitTable != "prod-Client_Limits.v1" || cfg.ClientLimit != 0 || cfg.ClientLimitWindow != 10*time.Minute {
+		t.Errorf("got CLIENT_LIMIT_TABLE %q CLIENT_LIMIT %d CLIENT_LIMIT_WINDOW %s, want prod-Client_Limits.v1 0 10m",
+			cfg.ClientLimitTable, cfg.ClientLimit, cfg.ClientLimitWindow)
+	}
+}
+
+// TestParseConfigClientLimit checks the per-client limit's variables are
+// refused out of range, each named.
+func TestParseConfigClientLimit(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []map[string]string{
+		{"CLIENT_LIMIT": "-1"}, {"CLIENT_LIMIT": "five"}, {"CLIENT_LIMIT": "1001"}, {"CLIENT_LIMIT": "2.5"},
+		{"CLIENT_LIMIT_WINDOW": "0s"}, {"CLIENT_LIMIT_WINDOW": "2h"}, {"CLIENT_LIMIT_WINDOW": "60"},
+		{"CLIENT_LIMIT_TABLE": "ab"}, {"CLIENT_LIMIT_TABLE": "limits table"}, {"CLIENT_LIMIT_TABLE": "arn:aws:dynamodb:us-east-1:123456789012:table/limits"},
+		{"CLIENT_LIMIT_TABLE": strings.Repeat("t", 256)},
+	} {
+		bad["AIM_API_KEY_SECRET_ID"], bad["AIM_APP_ID"] = "s", "app"
+		_, err := parseConfig(env(bad))
+		for name := range bad {
+			if strings.HasPrefix(name, "CLIENT_") && (err == nil || !strings.Contains(err.Error(), name+": ")) {
+				t.Errorf("%s=%.20q: got %v, want a problem naming %s", name, bad[name], err, name)
+			}
+		}
+	}
+	for _, good := range []string{"1", "1000", " 7 "} {
+		if cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "s", "AIM_APP_ID": "app", "CLIENT_LIMIT": good})); err != nil || cfg.ClientLimit == 0 {
+			t.Errorf("CLIENT_LIMIT=%q: got %d, %v, want it accepted", good, cfg.ClientLimit, err)
+		}
 	}
 }
 
@@ -118,13 +149,14 @@ func TestParseConfigReportsAllProblems(t *testing.T) {
 		"AIM_SERVICE_URL": "ftp://x", "AIM_ENDPOINT_URL": "http://store.example", "AIM_ENDPOINT_HOSTS": "https://store.example",
 		"AIM_TIMEOUT": "soon", "CACHE_TTL": "-1s",
 		"TOKEN_COOKIE": "a b", "ALLOWED_ORIGINS": "https://shop.example.com/path", "ERROR_REDIRECT_URL": "/relative",
-		"STALE_MAX": "0s", "FAILURE_BACKOFF": "2m",
+		"STALE_MAX": "0s", "FAILURE_BACKOFF": "2m", "CLIENT_LIMIT": "x", "CLIENT_LIMIT_WINDOW": "x", "CLIENT_LIMIT_TABLE": "x",
 	}))
 	if err == nil {
 		t.Fatal("got no error, want every problem")
 	}
 	for _, name := range []string{"AIM_API_KEY_SECRET_ID", "AIM_APP_ID", "AIM_SERVICE_URL", "AIM_ENDPOINT_URL", "AIM_ENDPOINT_HOSTS",
-		"AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL", "STALE_MAX", "FAILURE_BACKOFF"} {
+		"AIM_TIMEOUT", "CACHE_TTL", "TOKEN_COOKIE", "ALLOWED_ORIGINS", "ERROR_REDIRECT_URL", "STALE_MAX", "FAILURE_BACKOFF",
+		"CLIENT_LIMIT:", "CLIENT_LIMIT_WINDOW", "CLIENT_LIMIT_TABLE"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

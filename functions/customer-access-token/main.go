@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/clientlimit"
 	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/handler"
 	"github.com/aimcards/customer-access-token/internal/secrets"
 	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
@@ -67,10 +69,15 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 	keys := secrets.NewCache(secretsmanager.NewFromConfig(awsCfg), secrets.Options{
 		SecretID: cfg.SecretID, Field: cfg.SecretField, Policy: policy,
 	})
+	limit := clientlimit.Options{Limit: cfg.ClientLimit, Window: cfg.ClientLimitWindow, Table: cfg.ClientLimitTable, Logger: log}
+	if cfg.ClientLimitTable != "" {
+		limit.DB = dynamodb.NewFromConfig(awsCfg)
+	}
 	return handler.New(handler.Options{
 		Keys:                 keys,
 		AIM:                  client,
 		Policy:               policy,
+		Limit:                clientlimit.New(limit),
 		CredentialBudget:     cfg.AIMTimeout,
 		TokenCookie:          cfg.TokenCookie,
 		AllowedOrigins:       cfg.AllowedOrigins,

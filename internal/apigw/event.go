@@ -44,6 +44,7 @@ type event struct {
 	Cookies    []string            // HTTP API cookies; none: the Cookie headers are read
 	Authorizer bool                // API Gateway ran an authorizer for the request
 	RequestID  string              // API Gateway's request id
+	SourceIP   string              // the caller's address as API Gateway saw it
 }
 
 // ErrUnknownFormat reports a payload that is neither API Gateway format.
@@ -73,8 +74,12 @@ type payload struct {
 		Authorizer json.RawMessage `json:"authorizer"`
 		ELB        json.RawMessage `json:"elb"`
 		HTTP       struct {
-			Method string `json:"method"`
+			Method   string `json:"method"`
+			SourceIP string `json:"sourceIp"`
 		} `json:"http"`
+		Identity struct {
+			SourceIP string `json:"sourceIp"`
+		} `json:"identity"`
 	} `json:"requestContext"`
 }
 
@@ -107,6 +112,7 @@ func fromV1(p payload) event {
 		Query:      query{values: url.Values(p.MultiValueQuery)},
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
+		SourceIP:   p.RequestContext.Identity.SourceIP,
 	}
 	if len(ev.Query.values) == 0 {
 		ev.Query.values = single(p.QueryStringParameters)
@@ -130,6 +136,7 @@ func fromV2(p payload) event {
 		Cookies:    p.Cookies,
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
+		SourceIP:   p.RequestContext.HTTP.SourceIP,
 	}
 }
 

@@ -128,6 +128,9 @@ func TestParseEvents(t *testing.T) {
 			if req.Method != "GET" {
 				t.Fatalf("method: got %s, want GET", req.Method)
 			}
+			if req.Client != "203.0.113.10" {
+				t.Errorf("client: got %q, want the event's sourceIp 203.0.113.10", req.Client)
+			}
 			if tt.wantParam != "" {
 				var re *RequestError
 				if !errors.As(req.Err, &re) {

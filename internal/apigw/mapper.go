@@ -45,6 +45,7 @@ type Request struct {
 	Format    Format // the payload format, answered in
 	Method    string // upper-case
 	RequestID string // API Gateway's requestContext.requestId
+	Client    string // the caller's address: requestContext's http.sourceIp (2.0) or identity.sourceIp (1.0)
 	Origin    string // the Origin header when it is an allowed origin; "" otherwise
 	WantsJSON bool   // the caller asked for JSON rather than a redirect
 	Call      Call   // the AIM call a GET asks for
@@ -63,7 +64,7 @@ func (m *Mapper) Parse(payload []byte) Request {
 	if err != nil {
 		return Request{Format: ev.Format, Err: err}
 	}
-	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Origin: m.allowedOrigin(ev)}
+	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Client: ev.SourceIP, Origin: m.allowedOrigin(ev)}
 	switch req.Method {
 	case http.MethodGet:
 		req.WantsJSON, req.Err = wantsJSON(ev)

@@ -12,6 +12,7 @@ const (
 	CodeMissingToken     Code = "missing_token"
 	CodeSessionExpired   Code = "session_expired"
 	CodeAIMRejected      Code = "aim_rejected"
+	CodeTooManyRequests  Code = "too_many_requests"
 	CodeUnavailable      Code = "unavailable"
 	CodeUpstreamError    Code = "upstream_error"
 	CodeUpstreamTimeout  Code = "upstream_timeout"
@@ -37,6 +38,7 @@ var problemKinds = map[Code]struct {
 	CodeMissingToken:     {401, "Sign-in required", "Please sign in to manage your cards.", bearerChallenge},
 	CodeSessionExpired:   {401, "Session expired", "Your session has expired. Please sign in again.", bearerChallenge + `, error="invalid_token"`},
 	CodeAIMRejected:      {422, "Request refused", "The store could not open card management for this request.", ""},
+	CodeTooManyRequests:  {429, "Too many attempts", "Too many attempts from this network. Please try again in a few minutes.", ""},
 	CodeUnavailable:      {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly.", ""},
 	CodeUpstreamError:    {502, "Store system error", "The store's system did not answer as expected. Please try again later.", ""},
 	CodeUpstreamTimeout:  {504, "Store system timeout", "The store's system took too long to answer. Please try again.", ""},

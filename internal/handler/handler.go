@@ -33,10 +33,17 @@ type AIM interface {
 	CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
 }
 
+// ClientLimit counts AIM's refusals per client (see clientlimit.Limiter).
+type ClientLimit interface {
+	Blocked(client string) (wait time.Duration, blocked bool)
+	Refused(ctx context.Context, client string)
+}
+
 // Options configures a Handler.
 type Options struct {
 	Keys                 KeySource
 	AIM                  AIM
+	Limit                ClientLimit   // nil: no per-client limit
 	CredentialBudget     time.Duration // bound on fetching credentials in one request
 	TokenCookie          string        // cookie carrying the customer token; "" for none
 	AllowedOrigins       []string      // origins answered with CORS headers and preflights

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
 	"github.com/aimcards/customer-access-token/internal/apigw"
@@ -18,13 +20,23 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 	case req.Method == http.MethodOptions:
 		return apigw.Preflight()
 	}
+	if h.opts.Limit != nil {
+		if wait, blocked := h.opts.Limit.Blocked(req.Client); blocked {
+			rec.cause = "client limit reached: answered without AIM"
+			return apigw.Failure(apigw.Problem{Code: apigw.CodeTooManyRequests, RetryAfter: strconv.Itoa(int((wait + time.Second - 1) / time.Second))})
+		}
+	}
 	rec.secrets = append(rec.secrets, req.Call.Token)
 	tok, err := h.accessToken(ctx, req.Call, rec)
 	if err == nil {
 		rec.urlHost, err = checkAccountURL(tok.AccountManagementURL, h.opts.RedirectAllowedHosts)
 	}
 	if err != nil {
-		return h.fail(rec, err)
+		res := h.fail(rec, err)
+		if c := problemFor(err).Code; h.opts.Limit != nil && (c == apigw.CodeSessionExpired || c == apigw.CodeAIMRejected) {
+			h.opts.Limit.Refused(ctx, req.Client)
+		}
+		return res
 	}
 	return apigw.Access(tok.Token, tok.AccountManagementURL)
 }

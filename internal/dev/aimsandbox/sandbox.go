@@ -54,6 +54,7 @@ type Sandbox struct {
 	grants   map[string]grant // access token -> what its page shows
 	faults   map[Op]*Fault    // pending fault per operation
 	calls    map[Op]int       // requests served per operation
+	tokens   map[string]int   // CustomerAccessToken requests per Token header
 	headers  map[Op]http.Header
 	queries  map[Op]url.Values
 	conns    int
@@ -84,6 +85,7 @@ func New(cfg Config) *Sandbox {
 		grants:     map[string]grant{},
 		faults:     map[Op]*Fault{},
 		calls:      map[Op]int{},
+		tokens:     map[string]int{},
 		headers:    map[Op]http.Header{},
 		queries:    map[Op]url.Values{},
 	}
@@ -112,6 +114,14 @@ func (s *Sandbox) Calls(op Op) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
+}
+
+// TokenCalls reports how many CustomerAccessToken requests carried the
+// customer token tok, faulted ones included.
+func (s *Sandbox) TokenCalls(tok string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokens[tok]
 }
 
 // LastHeaders returns a copy of the headers of op's last request, or nil.
@@ -155,6 +165,9 @@ func (s *Sandbox) record(op Op, r *http.Request) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[op]++
+	if op == OpCustomerAccessToken {
+		s.tokens[r.Header.Get(headerToken)]++
+	}
 	s.headers[op] = r.Header.Clone()
 	s.queries[op] = r.URL.Query()
 	return s.takeFault(op)

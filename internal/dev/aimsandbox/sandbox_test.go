@@ -132,6 +132,9 @@ func TestRecordsCallsHeadersAndQuery(t *testing.T) {
 	if got := sb.Calls(OpGetEndPoint); got != 0 {
 		t.Errorf("got %d GetEndPoint calls, want 0", got)
 	}
+	if got, other := sb.TokenCalls(h.Get("Token")), sb.TokenCalls("junk"); got != 2 || other != 0 {
+		t.Errorf("got %d and %d CustomerAccessToken calls with the customer's and another token, want 2 and 0", got, other)
+	}
 	if got := sb.LastHeaders(OpCustomerAccessToken).Get("DeviceId"); got != "device-1" {
 		t.Errorf("got DeviceId %q, want device-1", got)
 	}

@@ -24,6 +24,7 @@ func TestFunctionEnv(t *testing.T) {
 		"AWS_REGION=us-east-1",
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"CACHE_TTL=2s",
+		"CLIENT_LIMIT=0",
 		"EXTRA=x",
 		"TOKEN_COOKIE=aim_token",
 	}

@@ -33,6 +33,7 @@ func (s *Server) AWSConfig() aws.Config {
 func (s *Server) Env() []string {
 	return []string{
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + s.URL,
+		"AWS_ENDPOINT_URL_DYNAMODB=" + s.URL,
 		"AWS_REGION=" + Region,
 		"AWS_DEFAULT_REGION=" + Region,
 		"AWS_ACCESS_KEY_ID=" + AccessKeyID,

@@ -87,6 +87,7 @@ func TestServerEnv(t *testing.T) {
 	s := &moto.Server{URL: "http://127.0.0.1:5000"}
 	want := []string{
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:5000",
+		"AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:5000",
 		"AWS_REGION=us-east-1",
 		"AWS_DEFAULT_REGION=us-east-1",
 		"AWS_ACCESS_KEY_ID=testing",

@@ -76,8 +76,9 @@ func roleStatements(t *testing.T, tpl Template) (managed []any, statements []sta
 }
 
 // TestLeastPrivilege checks the role: the basic execution policy (logs), read
-// of the one secret, and kms:Decrypt on the given key through Secrets Manager
-// only when a key is given. Nothing else.
+// of the one secret, kms:Decrypt on the given key through Secrets Manager
+// only when a key is given, and UpdateItem on the client limit table.
+// Nothing else.
 func TestLeastPrivilege(t *testing.T) {
 	tpl := transformed(t)
 	managed, statements := roleStatements(t, tpl)
@@ -105,13 +106,36 @@ func TestLeastPrivilege(t *testing.T) {
 			if s.guard == "" || exists(t, tpl, s.guard, nil) || !exists(t, tpl, s.guard, withKMS) {
 				t.Errorf("kms:Decrypt guard %q: want it only when KmsKeyArn is set", s.guard)
 			}
+		case slices.Equal(actions, []string{"dynamodb:UpdateItem"}):
+			seen["limit"] = true
+			if table, attr, _ := getAtt(s.body["Resource"]); s.guard != "" || table != "ClientLimitTable" || attr != "Arn" {
+				t.Errorf("dynamodb:UpdateItem: guard %q, resource %v; want always, on ClientLimitTable's ARN only", s.guard, s.body["Resource"])
+			}
 		default:
 			t.Errorf("unexpected permission %v on %v", actions, s.body["Resource"])
 		}
 	}
-	if !seen["secret"] || !seen["kms"] {
-		t.Errorf("got statements for %v, want the secret and the optional KMS key", keys(seen))
+	if !seen["secret"] || !seen["kms"] || !seen["limit"] {
+		t.Errorf("got statements for %v, want the secret, the optional KMS key and the client limit table", keys(seen))
 	}
+}
+
+// TestClientLimitTable checks the per-client limit's table is what the
+// function writes (key pk, TTL on expires_at, on demand) and is the one
+// CLIENT_LIMIT_TABLE names.
+func TestClientLimitTable(t *testing.T) {
+	tpl := transformed(t)
+	p := resource(t, tpl, "ClientLimitTable", "AWS::DynamoDB::Table").Properties
+	key, _ := p["KeySchema"].([]any)
+	ttl := field(p, "TimeToLiveSpecification")
+	if p["BillingMode"] != "PAY_PER_REQUEST" || len(key) != 1 || str(field(key[0], "AttributeName")) != "pk" ||
+		str(field(ttl, "AttributeName")) != "expires_at" || field(ttl, "Enabled") != true {
+		t.Errorf("got table %v, want PAY_PER_REQUEST keyed by pk with TTL on expires_at", p)
+	}
+	vars := field(field(function(t, tpl), "Environment"), "Variables")
+	refTo(t, "CLIENT_LIMIT_TABLE", field(vars, "CLIENT_LIMIT_TABLE"), "ClientLimitTable")
+	refTo(t, "CLIENT_LIMIT", field(vars, "CLIENT_LIMIT"), "ClientLimit")
+	refTo(t, "CLIENT_LIMIT_WINDOW", field(vars, "CLIENT_LIMIT_WINDOW"), "ClientLimitWindow")
 }
 
 // resolvedRef returns the parameter a Resource names directly or through
