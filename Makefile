@@ -84,15 +84,21 @@ serve: tools ## Run the function behind a local API on :PORT and the example sto
 sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (API_KEY=<the secret's value>).
 	go run ./internal/dev/cmd/sandbox -addr 127.0.0.1:8081 -api-key "$(API_KEY)"
 
-# samconfig.toml environment `make deploy` uses: default (a development stack) or prod.
+# samconfig.toml environment `make deploy` uses: default, dev or prod.
 SAM_ENV ?= default
+# More Key=Value parameters for one deploy, e.g. PARAMS="AppId=... ApiKeySecretName=aim/api-key".
+PARAMS ?=
 
 .PHONY: deploy
-deploy: validate ## Check the template's wiring, then sam build && sam deploy (SAM_ENV=default|dev|prod, see samconfig.toml).
+deploy: validate ## Check the template's wiring, sam build, then sam deploy with ConfigDigest (SAM_ENV=default|dev|prod, PARAMS=...).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
 	CI=true go test -count=1 ./internal/dev/samtemplate
 	sam build --config-env $(SAM_ENV)
-	sam deploy --config-env $(SAM_ENV)
+	@# The SAM CLI replaces samconfig.toml's parameter_overrides with the command line's,
+	@# so deployparams passes them all: the environment's, PARAMS, and the digest of the
+	@# built code and every setting, which makes SAM publish a new version on any change.
+	overrides="$$(go run ./internal/dev/cmd/deployparams -env '$(SAM_ENV)' -params '$(PARAMS)')"; \
+	sam deploy --config-env $(SAM_ENV) --parameter-overrides "$$overrides"
 
 .PHONY: clean
 clean: ## Remove build output and test leftovers.

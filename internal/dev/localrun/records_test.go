@@ -113,6 +113,9 @@ func readEvent(t *testing.T, name string) []byte {
 	return b
 }
 
+// probeEvent is the scheduled event the template's probe sends.
+const probeEvent = "scheduled-probe.json"
+
 // TestAlarmsWatchWhatARealRunEmits holds the template's alarms and
 // dashboard to the metric records the real bootstrap prints under the
 // emulator (what make invoke shows): every custom metric the template
@@ -146,6 +149,11 @@ func TestAlarmsWatchWhatARealRunEmits(t *testing.T) {
 		if _, err := s.Invoke(t.Context(), event); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The probe's record (ProbeSuccess, which ProbeAlarm watches) comes from
+	// the scheduled event EventBridge sends; its answer is no API answer.
+	if _, _, err := s.Emulator.Invoke(t.Context(), readEvent(t, probeEvent)); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package samtemplate
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -123,33 +125,52 @@ func TestDurationAlarmIsBelowTheTimeout(t *testing.T) {
 	}
 }
 
-// TestAlarmsNotifyTheOptionalTopic checks every alarm sends ALARM and OK to
-// AlarmTopicArn when it is set and has no action otherwise.
-func TestAlarmsNotifyTheOptionalTopic(t *testing.T) {
+// TestAlarmsNotifyTheAlarmDestination checks every alarm sends ALARM and OK
+// to the one destination the stack has: the topic it makes for AlarmEmail, or
+// the AlarmTopicName topic of its own account and region. The
+// AlarmsGoSomewhere rule (TestRulesRefuseADomainWithoutCertificate) makes one
+// of them required.
+func TestAlarmsNotifyTheAlarmDestination(t *testing.T) {
 	tpl := transformed(t)
+	topicID, topic := only(t, tpl, "AWS::SNS::Topic")
+	subs, _ := topic.Properties["Subscription"].([]any)
+	if len(subs) != 1 || field(subs[0], "Protocol") != "email" {
+		t.Errorf("%s Subscription: got %v, want one email subscription", topicID, topic.Properties["Subscription"])
+	} else {
+		refTo(t, topicID+" email", field(subs[0], "Endpoint"), "AlarmEmail")
+	}
+	if exists(t, tpl, topic.Condition, withTopic) || !exists(t, tpl, topic.Condition, operatorValues) {
+		t.Errorf("%s (condition %q): want it exactly when AlarmEmail is set", topicID, topic.Condition)
+	}
 	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
 		p := tpl.Resources[id].Properties
 		for _, key := range []string{"AlarmActions", "OKActions"} {
-			args, _ := field(p[key], "Fn::If").([]any)
-			if len(args) != 3 {
-				t.Errorf("%s %s: got %v, want Fn::If [cond, [Ref topic], Ref AWS::NoValue]", id, key, p[key])
+			list, _ := p[key].([]any)
+			args, _ := field(firstOf(list), "Fn::If").([]any)
+			if len(list) != 1 || len(args) != 3 {
+				t.Errorf("%s %s: got %v, want [Fn::If [HasAlarmEmail, Ref topic, the AlarmTopicName ARN]]", id, key, p[key])
 				continue
 			}
-			cond := str(args[0])
-			if list, _ := args[1].([]any); len(list) != 1 {
-				t.Errorf("%s %s: got %v, want one topic", id, key, args[1])
-			} else {
-				refTo(t, id+" "+key, list[0], "AlarmTopicArn")
+			if exists(t, tpl, str(args[0]), withTopic) || !exists(t, tpl, str(args[0]), operatorValues) {
+				t.Errorf("%s %s: condition %v must hold exactly when AlarmEmail is set", id, key, args[0])
 			}
-			refTo(t, id+" "+key+" when unset", args[2], "AWS::NoValue")
-			if exists(t, tpl, cond, nil) || !exists(t, tpl, cond, withTopic) {
-				t.Errorf("%s %s: condition %s must hold only with AlarmTopicArn set", id, key, cond)
+			refTo(t, id+" "+key+" with AlarmEmail", args[1], topicID)
+			want := "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${AlarmTopicName}"
+			if got := str(field(args[2], "Fn::Sub")); got != want {
+				t.Errorf("%s %s with AlarmTopicName: got %v, want Fn::Sub %s", id, key, args[2], want)
 			}
 		}
 		if p["TreatMissingData"] == nil {
 			t.Errorf("%s: no TreatMissingData (no traffic would read as breaching or stay INSUFFICIENT_DATA)", id)
 		}
 	}
+}
+
+func firstOf(list []any) any {
+	if len(list) == 0 {
+		return nil
+	}
+	return list[0]
 }
 
 // mathID is an id in a metric math expression.
@@ -186,4 +207,165 @@ func TestMetricMathIsWellFormed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// alarmCase is one evaluation of an alarm: each metric's figure for the
+// period ("Name" for every version, "Name@new" for the new version alone)
+// and whether the alarm must breach.
+type alarmCase struct {
+	name   string
+	data   map[string]float64
+	breach bool
+}
+
+// checkAlarmCases evaluates alarm id on each case as CloudWatch would for
+// one period: the metric (or the expression over its queries) against the
+// threshold.
+func checkAlarmCases(t *testing.T, tpl Template, id string, cases []alarmCase) {
+	t.Helper()
+	p := resource(t, tpl, id, "AWS::CloudWatch::Alarm").Properties
+	for _, c := range cases {
+		value, err := alarmValue(tpl, p, c.data)
+		if err != nil {
+			t.Fatalf("%s, %s: %v", id, c.name, err)
+		}
+		threshold, _ := p["Threshold"].(float64)
+		var breach bool
+		switch op := str(p["ComparisonOperator"]); op {
+		case "GreaterThanOrEqualToThreshold":
+			breach = value >= threshold
+		case "GreaterThanThreshold":
+			breach = value > threshold
+		case "LessThanThreshold":
+			breach = value < threshold
+		case "LessThanOrEqualToThreshold":
+			breach = value <= threshold
+		default:
+			t.Fatalf("%s: ComparisonOperator %s", id, op)
+		}
+		if breach != c.breach {
+			t.Errorf("%s, %s %v: got value %v against %s %v (breach %v), want breach %v", id, c.name, c.data, value, p["ComparisonOperator"], threshold, breach, c.breach)
+		}
+	}
+}
+
+func alarmValue(tpl Template, p map[string]any, data map[string]float64) (float64, error) {
+	if name := str(p["MetricName"]); name != "" {
+		v, ok := data[name]
+		if !ok {
+			return 0, fmt.Errorf("no figure for %s", name)
+		}
+		return v, nil
+	}
+	queries, _ := p["Metrics"].([]any)
+	vars, expr := map[string]float64{}, ""
+	for _, q := range queries {
+		if metric := field(field(q, "MetricStat"), "Metric"); metric != nil {
+			key := str(field(metric, "MetricName"))
+			dims, _ := field(metric, "Dimensions").([]any)
+			for _, d := range dims {
+				if _, attr, ok := getAtt(field(d, "Value")); ok && attr == "Version" {
+					key += "@new"
+				}
+			}
+			v, ok := data[key]
+			if !ok {
+				return 0, fmt.Errorf("no figure for %s", key)
+			}
+			vars[str(field(q, "Id"))] = v
+			continue
+		}
+		expr = cmp.Or(str(field(q, "Expression")), str(field(field(q, "Expression"), "Fn::Sub")))
+	}
+	// Fill ${Parameter} with its default, as a stack without overrides has it.
+	expr = subPlaceholder.ReplaceAllStringFunc(expr, func(s string) string { return tpl.Defaults()[strings.Trim(s, "${}")] })
+	return evalMath(expr, vars)
+}
+
+// TestAlarmsFireAtAnyVolume evaluates the operational alarms on a quiet
+// storefront (2 clicks in 5 minutes, 6 in the 15-minute period), a single
+// failure, and a busy day: an outage fires at every volume, noise does not.
+func TestAlarmsFireAtAnyVolume(t *testing.T) {
+	tpl := transformed(t)
+	failures := func(metric, clicks string) []alarmCase {
+		return []alarmCase{
+			{"quiet store, every click fails", map[string]float64{metric: 6, clicks: 6}, true},
+			{"quiet night, one failed click", map[string]float64{metric: 1, clicks: 1}, false},
+			{"busy day, 3 failures in 1000", map[string]float64{metric: 3, clicks: 1000}, false},
+			{"busy day, 15% fail", map[string]float64{metric: 150, clicks: 1000}, true},
+			{"no traffic", map[string]float64{metric: 0, clicks: 0}, false},
+		}
+	}
+	cases := map[string][]alarmCase{
+		"UpstreamErrorsAlarm": failures("UpstreamErrors", "Clicks"),
+		"UnavailableAlarm":    failures("Unavailable", "Clicks"),
+		"Api5xxAlarm":         failures("5xx", "Count"),
+		"UnauthorizedAlarm": {
+			{"a regression: every click 401", map[string]float64{"Unauthorized": 6, "Clicks": 6}, true},
+			{"one customer's expired session", map[string]float64{"Unauthorized": 2, "Clicks": 2}, false},
+			{"busy day, the usual 2%", map[string]float64{"Unauthorized": 20, "Clicks": 1000}, false},
+		},
+		"ProbeAlarm": {
+			{"no probe got credentials", map[string]float64{"ProbeSuccess": 0}, true},
+			{"the probe got credentials", map[string]float64{"ProbeSuccess": 1}, false},
+		},
+		"StaleCredentialsAlarm": {
+			{"clicks served stale", map[string]float64{"StaleCredentials": 2}, true},
+			{"fresh credentials", map[string]float64{"StaleCredentials": 0}, false},
+		},
+	}
+	for id, cs := range cases {
+		checkAlarmCases(t, tpl, id, cs)
+		p := tpl.Resources[id].Properties
+		if window := number(p["EvaluationPeriods"]) * alarmPeriod(p); window > 1800 {
+			t.Errorf("%s: looks at %v s; want an outage to page within 30 minutes", id, window)
+		}
+	}
+	probe := tpl.Resources["ProbeAlarm"].Properties
+	if probe["TreatMissingData"] != "breaching" {
+		t.Errorf("ProbeAlarm TreatMissingData: got %v, want breaching (no probe at all is an outage)", probe["TreatMissingData"])
+	}
+}
+
+// TestSharesCountClicksOnly: preflights and the probe are no clicks, so no
+// alarm divides by Requests (every API event) or counts them.
+func TestSharesCountClicksOnly(t *testing.T) {
+	tpl := transformed(t)
+	metrics, err := tpl.CustomAlarmMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range metrics {
+		if m.MetricName == "Requests" {
+			t.Errorf("%s watches Requests; want Clicks (GETs), so preflights and the probe do not dilute a share", m.Alarm)
+		}
+	}
+	for _, m := range mustAlarmMetrics(t, tpl) {
+		if m.Namespace == "AWS/ApiGateway" && m.Dimensions["Route"] != "GET /customer-access-token" {
+			t.Errorf("%s watches %s for route %v; want the GET route only", m.Alarm, m.MetricName, m.Dimensions["Route"])
+		}
+	}
+}
+
+func mustAlarmMetrics(t *testing.T, tpl Template) []AlarmMetric {
+	t.Helper()
+	metrics, err := tpl.AlarmMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return metrics
+}
+
+func number(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}
+
+// alarmPeriod returns the alarm's period, or its first query's.
+func alarmPeriod(p map[string]any) float64 {
+	if period, ok := p["Period"].(float64); ok {
+		return period
+	}
+	queries, _ := p["Metrics"].([]any)
+	return number(field(field(firstOf(queries), "MetricStat"), "Period"))
 }

@@ -16,20 +16,89 @@ func stage(t *testing.T, tpl Template) (string, map[string]any) {
 	return id, s.Properties
 }
 
-func TestStageThrottling(t *testing.T) {
-	tpl := transformed(t)
+// routeKeys returns the HTTP API's routes ("GET /customer-access-token").
+func routeKeys(t *testing.T, tpl Template) []string {
+	t.Helper()
+	paths, _ := field(resource(t, tpl, apiID, "AWS::ApiGatewayV2::Api").Properties["Body"], "paths").(map[string]any)
+	var routes []string
+	for path, methods := range paths {
+		for method := range methods.(map[string]any) {
+			routes = append(routes, strings.ToUpper(method)+" "+path)
+		}
+	}
+	slices.Sort(routes)
+	if len(routes) == 0 {
+		t.Fatal("the API has no routes")
+	}
+	return routes
+}
+
+// routeThrottles returns, for every route, the parameters its rate and burst
+// come from: its own route settings, or the stage's default.
+func routeThrottles(t *testing.T, tpl Template) map[string][2]string {
+	t.Helper()
 	_, props := stage(t, tpl)
-	settings, _ := props["DefaultRouteSettings"].(map[string]any)
-	for _, key := range []string{"ThrottlingRateLimit", "ThrottlingBurstLimit"} {
-		name, p := paramRef(t, tpl, "DefaultRouteSettings."+key, settings[key])
-		def, _ := p.DefaultString()
-		n, err := strconv.ParseFloat(def, 64)
-		if p.Type != "Number" || err != nil || n < 1 {
-			t.Errorf("%s: got Type %s, default %q; want a Number with a default of at least 1", name, p.Type, def)
+	out := map[string][2]string{}
+	for _, route := range routeKeys(t, tpl) {
+		settings, _ := field(props["RouteSettings"], route).(map[string]any)
+		if settings["ThrottlingBurstLimit"] == nil {
+			settings, _ = props["DefaultRouteSettings"].(map[string]any)
 		}
-		if p.Check("0") == nil {
-			t.Errorf("%s accepts 0, which would refuse every request", name)
+		rate, _ := paramRef(t, tpl, route+" ThrottlingRateLimit", settings["ThrottlingRateLimit"])
+		burst, _ := paramRef(t, tpl, route+" ThrottlingBurstLimit", settings["ThrottlingBurstLimit"])
+		out[route] = [2]string{rate, burst}
+	}
+	return out
+}
+
+// TestRouteThrottling checks every route has a rate and a burst of its own
+// from Number parameters (a stage default would give each route the whole
+// burst), and that the GET route's metrics are per route for the alarms.
+func TestRouteThrottling(t *testing.T) {
+	tpl := transformed(t)
+	throttles := routeThrottles(t, tpl)
+	seen := map[string]string{}
+	for route, params := range throttles {
+		for _, name := range params {
+			p := tpl.Parameters[name]
+			def, _ := p.DefaultString()
+			n, err := strconv.ParseFloat(def, 64)
+			if p.Type != "Number" || err != nil || n < 1 {
+				t.Errorf("%s: %s: got Type %s, default %q; want a Number with a default of at least 1", route, name, p.Type, def)
+			}
+			if p.Check("0") == nil {
+				t.Errorf("%s accepts 0, which would refuse every request", name)
+			}
+			if other := seen[name]; other != "" {
+				t.Errorf("%s and %s share %s: each route needs its own limit", other, route, name)
+			}
+			seen[name] = route
 		}
+	}
+	if len(throttles) < 2 {
+		t.Errorf("routes %v; want GET and OPTIONS", keys(throttles))
+	}
+	_, props := stage(t, tpl)
+	if field(field(props["RouteSettings"], "GET /customer-access-token"), "DetailedMetricsEnabled") != true {
+		t.Error("GET /customer-access-token: DetailedMetricsEnabled not true; Api5xxAlarm needs its Route metrics")
+	}
+}
+
+// TestExecuteAPIEndpointOffWithADomain: with DomainName set, the execute-api
+// URL is off (its output too); without, it is the way in.
+func TestExecuteAPIEndpointOffWithADomain(t *testing.T) {
+	tpl := transformed(t)
+	api := resource(t, tpl, apiID, "AWS::ApiGatewayV2::Api").Properties
+	// SAM writes it into the OpenAPI body's servers, where API Gateway reads it.
+	servers, _ := field(api["Body"], "servers").([]any)
+	disabled := field(field(firstOf(servers), "x-amazon-apigateway-endpoint-configuration"), "disableExecuteApiEndpoint")
+	args, _ := field(disabled, "Fn::If").([]any)
+	if len(args) != 3 || args[1] != true || args[2] != false || !exists(t, tpl, str(args[0]), scenarios["domain"]) || exists(t, tpl, str(args[0]), nil) {
+		t.Errorf("disableExecuteApiEndpoint: got %v, want Fn::If [<DomainName set>, true, false]", disabled)
+	}
+	out, ok := tpl.Outputs["CustomerAccessTokenURL"]
+	if !ok || !exists(t, tpl, out.Condition, nil) || exists(t, tpl, out.Condition, scenarios["domain"]) {
+		t.Errorf("output CustomerAccessTokenURL (condition %q): want it exactly when DomainName is empty", out.Condition)
 	}
 }
 

@@ -21,9 +21,11 @@ func (t Template) RuleHolds(name string, values map[string]string) (bool, error)
 		return false, fmt.Errorf("samtemplate: no rule %q", name)
 	}
 	all := t.withDefaults(values)
-	applies, err := t.truth(rule.RuleCondition, all, 0)
-	if err != nil || !applies {
-		return true, err
+	if rule.RuleCondition != nil { // no RuleCondition: the rule always applies
+		applies, err := t.truth(rule.RuleCondition, all, 0)
+		if err != nil || !applies {
+			return true, err
+		}
 	}
 	for _, a := range rule.Assertions {
 		holds, err := t.truth(a.Assert, all, 0)

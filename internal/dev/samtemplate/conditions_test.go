@@ -9,12 +9,12 @@ import (
 var (
 	withDomain  = map[string]string{"DomainName": "cards.shop.example.com", "CertificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"}
 	withZone    = merge(withDomain, map[string]string{"HostedZoneId": "Z0123456789ABC"})
-	withKMS     = map[string]string{"KmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/abc"}
-	withTopic   = map[string]string{"AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:alarms"}
+	withKMS     = map[string]string{"KmsKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}
+	withTopic   = map[string]string{"AlarmEmail": "", "AlarmTopicName": "oncall-alarms"}
 	withReserve = map[string]string{"ReservedConcurrency": "10"}
 	scenarios   = map[string]map[string]string{
-		"defaults": {}, "domain": withDomain, "domain+zone": withZone,
-		"kms": withKMS, "topic": withTopic, "reserved": withReserve,
+		"defaults": operatorValues, "domain": merge(operatorValues, withDomain), "domain+zone": merge(operatorValues, withZone),
+		"kms": merge(operatorValues, withKMS), "topic": merge(operatorValues, withTopic), "reserved": merge(operatorValues, withReserve),
 	}
 )
 
@@ -114,18 +114,25 @@ func TestCustomURLOutputOnlyWithADomain(t *testing.T) {
 }
 
 // TestRulesRefuseADomainWithoutCertificate checks the template's Rules: a
-// DomainName needs its certificate; a hosted zone needs a domain.
+// DomainName needs its certificate; a hosted zone needs a domain; a token
+// cookie needs the domain (the execute-api host never gets the cookie); the
+// alarms go to exactly one place.
 func TestRulesRefuseADomainWithoutCertificate(t *testing.T) {
 	tpl := transformed(t)
 	cases := map[string]struct {
 		values map[string]string
 		ok     bool
 	}{
-		"defaults":           {nil, true},
-		"domain+certificate": {withDomain, true},
-		"domain+zone":        {withZone, true},
-		"domain only":        {map[string]string{"DomainName": "cards.shop.example.com"}, false},
-		"zone only":          {map[string]string{"HostedZoneId": "Z0123456789ABC"}, false},
+		"defaults":              {operatorValues, true},
+		"domain+certificate":    {merge(operatorValues, withDomain), true},
+		"domain+zone":           {merge(operatorValues, withZone), true},
+		"domain only":           {merge(operatorValues, map[string]string{"DomainName": "cards.shop.example.com"}), false},
+		"zone only":             {merge(operatorValues, map[string]string{"HostedZoneId": "Z0123456789ABC"}), false},
+		"cookie+domain":         {merge(operatorValues, merge(withDomain, map[string]string{"TokenCookie": "aim_token"})), true},
+		"cookie without domain": {merge(operatorValues, map[string]string{"TokenCookie": "aim_token"}), false},
+		"existing topic":        {merge(operatorValues, withTopic), true},
+		"no alarm destination":  {merge(operatorValues, map[string]string{"AlarmEmail": ""}), false},
+		"email and topic":       {merge(operatorValues, map[string]string{"AlarmTopicName": "oncall-alarms"}), false},
 	}
 	for name, c := range cases {
 		if got := rulesHold(t, tpl, c.values); got != c.ok {

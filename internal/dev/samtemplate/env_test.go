@@ -15,7 +15,7 @@ import (
 // contractVariables are the variables of the configuration contract (the
 // README's Configuration table) and the parameter each must come from.
 var contractVariables = map[string]string{
-	"AIM_API_KEY_SECRET_ID":    "ApiKeySecretArn",
+	"AIM_API_KEY_SECRET_ID":    "ApiKeySecretName",
 	"AIM_API_KEY_SECRET_FIELD": "ApiKeySecretField",
 	"AIM_APP_ID":               "AppId",
 	"AIM_SERVICE_URL":          "ServiceUrl",

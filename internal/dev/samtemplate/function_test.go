@@ -1,9 +1,7 @@
 package samtemplate
 
 import (
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -75,36 +73,44 @@ func roleStatements(t *testing.T, tpl Template) (managed []any, statements []sta
 	return managed, statements
 }
 
-// TestLeastPrivilege checks the role: the basic execution policy (logs), read
-// of the one secret, kms:Decrypt on the given key through Secrets Manager
-// only when a key is given, and UpdateItem on the client limit table.
-// Nothing else.
+// TestLeastPrivilege checks the role: write to the function's own log group
+// (no logs:CreateLogGroup, so a deleted group is not recreated without
+// retention), read of the one secret by its name in this account and region,
+// kms:Decrypt on the given key through Secrets Manager only when a key is
+// given, and UpdateItem on the client limit table. Nothing else, and no managed policy.
 func TestLeastPrivilege(t *testing.T) {
 	tpl := transformed(t)
 	managed, statements := roleStatements(t, tpl)
-	if len(managed) != 1 || !strings.HasSuffix(str(managed[0]), ":policy/service-role/AWSLambdaBasicExecutionRole") {
-		t.Errorf("ManagedPolicyArns: got %v, want only AWSLambdaBasicExecutionRole", managed)
+	if len(managed) != 0 {
+		t.Errorf("ManagedPolicyArns: got %v, want none (AWSLambdaBasicExecutionRole may create log groups)", managed)
 	}
+	logGroup, _ := ref(field(function(t, tpl)["LoggingConfig"], "LogGroup"))
 	seen := map[string]bool{}
 	for _, s := range statements {
 		if s.body["Effect"] != "Allow" {
 			continue
 		}
 		actions := stringList(s.body["Action"])
-		resource := resolvedRef(s.body["Resource"])
+		slices.Sort(actions)
+		sub := str(field(s.body["Resource"], "Fn::Sub"))
 		switch {
+		case slices.Equal(actions, []string{"logs:CreateLogStream", "logs:PutLogEvents"}):
+			seen["logs"] = true
+			if id, attr, _ := getAtt(s.body["Resource"]); s.guard != "" || id != logGroup || attr != "Arn" {
+				t.Errorf("logs: guard %q, resource %v; want always, on the function's log group %s", s.guard, s.body["Resource"], logGroup)
+			}
 		case slices.Equal(actions, []string{"secretsmanager:GetSecretValue"}):
 			seen["secret"] = true
-			if s.guard != "" || resource != "ApiKeySecretArn" {
-				t.Errorf("GetSecretValue: guard %q, resource %v; want always, on ApiKeySecretArn only", s.guard, s.body["Resource"])
+			if want := "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${ApiKeySecretName}-??????"; s.guard != "" || sub != want {
+				t.Errorf("GetSecretValue: guard %q, resource %v; want always, on %s", s.guard, s.body["Resource"], want)
 			}
 		case slices.Equal(actions, []string{"kms:Decrypt"}):
 			seen["kms"] = true
-			if resource != "KmsKeyArn" || field(field(s.body["Condition"], "StringEquals"), "kms:ViaService") == nil {
-				t.Errorf("kms:Decrypt: got resource %v, condition %v; want KmsKeyArn via Secrets Manager", s.body["Resource"], s.body["Condition"])
+			if want := "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${KmsKeyId}"; sub != want || field(field(s.body["Condition"], "StringEquals"), "kms:ViaService") == nil {
+				t.Errorf("kms:Decrypt: got resource %v, condition %v; want %s via Secrets Manager", s.body["Resource"], s.body["Condition"], want)
 			}
 			if s.guard == "" || exists(t, tpl, s.guard, nil) || !exists(t, tpl, s.guard, withKMS) {
-				t.Errorf("kms:Decrypt guard %q: want it only when KmsKeyArn is set", s.guard)
+				t.Errorf("kms:Decrypt guard %q: want it only when KmsKeyId is set", s.guard)
 			}
 		case slices.Equal(actions, []string{"dynamodb:UpdateItem"}):
 			seen["limit"] = true
@@ -115,8 +121,8 @@ func TestLeastPrivilege(t *testing.T) {
 			t.Errorf("unexpected permission %v on %v", actions, s.body["Resource"])
 		}
 	}
-	if !seen["secret"] || !seen["kms"] || !seen["limit"] {
-		t.Errorf("got statements for %v, want the secret, the optional KMS key and the client limit table", keys(seen))
+	if !seen["logs"] || !seen["secret"] || !seen["kms"] || !seen["limit"] {
+		t.Errorf("got statements for %v, want the log group, the secret, the optional KMS key and the client limit table", keys(seen))
 	}
 }
 
@@ -136,20 +142,6 @@ func TestClientLimitTable(t *testing.T) {
 	refTo(t, "CLIENT_LIMIT_TABLE", field(vars, "CLIENT_LIMIT_TABLE"), "ClientLimitTable")
 	refTo(t, "CLIENT_LIMIT", field(vars, "CLIENT_LIMIT"), "ClientLimit")
 	refTo(t, "CLIENT_LIMIT_WINDOW", field(vars, "CLIENT_LIMIT_WINDOW"), "ClientLimitWindow")
-}
-
-// resolvedRef returns the parameter a Resource names directly or through
-// Fn::Sub ["${x}", {x: {Ref: name}}], as SAM's policy templates write it.
-func resolvedRef(v any) string {
-	if name, ok := ref(v); ok {
-		return name
-	}
-	if names := references(v); len(names) == 1 {
-		if sub, ok := field(v, "Fn::Sub").([]any); ok && len(sub) == 2 && regexp.MustCompile(`^\$\{\w+\}$`).MatchString(str(sub[0])) {
-			return names[0]
-		}
-	}
-	return ""
 }
 
 func stringList(v any) []string {

@@ -40,8 +40,14 @@ var subPlaceholder = regexp.MustCompile(`\$\{([A-Za-z0-9:]+)(?:\.[A-Za-z0-9.]+)?
 // through Ref, Fn::GetAtt and Fn::Sub, sorted, without pseudo parameters or the
 // variables an Fn::Sub defines itself.
 func references(v any) []string {
+	return referencesWhen(v, nil)
+}
+
+// referencesWhen is references, but an Fn::If contributes only the branch
+// its condition picks when holds is not nil: what a stack really refers to.
+func referencesWhen(v any, holds func(condition string) bool) []string {
 	seen := map[string]bool{}
-	collectReferences(v, seen)
+	collectReferences(v, seen, holds)
 	names := make([]string, 0, len(seen))
 	for name := range seen {
 		names = append(names, name)
@@ -50,11 +56,11 @@ func references(v any) []string {
 	return names
 }
 
-func collectReferences(v any, seen map[string]bool) {
+func collectReferences(v any, seen map[string]bool, holds func(string) bool) {
 	switch v := v.(type) {
 	case []any:
 		for _, e := range v {
-			collectReferences(e, seen)
+			collectReferences(e, seen, holds)
 		}
 	case map[string]any:
 		if name, ok := ref(v); ok {
@@ -66,17 +72,25 @@ func collectReferences(v any, seen map[string]bool) {
 			return
 		}
 		if sub, ok := v["Fn::Sub"]; ok && len(v) == 1 {
-			collectSub(sub, seen)
+			collectSub(sub, seen, holds)
+			return
+		}
+		if args, ok := v["Fn::If"].([]any); ok && len(v) == 1 && len(args) == 3 && holds != nil {
+			if holds(str(args[0])) {
+				collectReferences(args[1], seen, holds)
+			} else {
+				collectReferences(args[2], seen, holds)
+			}
 			return
 		}
 		for _, e := range v {
-			collectReferences(e, seen)
+			collectReferences(e, seen, holds)
 		}
 	}
 }
 
 // collectSub adds the references of "Fn::Sub": s or "Fn::Sub": [s, variables].
-func collectSub(sub any, seen map[string]bool) {
+func collectSub(sub any, seen map[string]bool, holds func(string) bool) {
 	text, variables := "", map[string]any{}
 	switch sub := sub.(type) {
 	case string:
@@ -93,7 +107,7 @@ func collectSub(sub any, seen map[string]bool) {
 		}
 	}
 	for _, e := range variables {
-		collectReferences(e, seen)
+		collectReferences(e, seen, holds)
 	}
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // Check reports whether CloudFormation would accept v for the parameter:
-// AllowedPattern (matching the whole value), AllowedValues, MinLength and, for
+// AllowedPattern (matching the whole value), AllowedValues, MinLength,
+// MaxLength and, for
 // a Number, MinValue.
 func (p Parameter) Check(v string) error {
 	if p.AllowedPattern != "" {
@@ -25,6 +26,9 @@ func (p Parameter) Check(v string) error {
 	}
 	if p.MinLength != nil && len(v) < *p.MinLength {
 		return fmt.Errorf("%q is shorter than %d", v, *p.MinLength)
+	}
+	if p.MaxLength != nil && len(v) > *p.MaxLength {
+		return fmt.Errorf("%q is longer than %d", v, *p.MaxLength)
 	}
 	if p.Type == "Number" {
 		n, err := strconv.ParseFloat(v, 64)

@@ -20,8 +20,12 @@ const InstallHint = "install it with: pip install cfn-lint (it carries the SAM t
 const exitMissing = 3
 
 // script is what runs in cfn-lint's Python: "transform <template> <region>"
-// prints the template after the SAM transform as JSON, "toml <file>" prints a
-// TOML file (samconfig.toml) as JSON. Problems go to stderr.
+// prints the template after the SAM transform as JSON, the way cfn-lint
+// transforms it (parameter values unknown: AutoPublishCodeSha256 becomes
+// "fakesha"); "translate <template> <region> <values>" prints a JSON list of
+// the template translated with each parameter value map of the JSON list
+// values, as CloudFormation's own transform sees a deploy's values; "toml
+// <file>" prints a TOML file (samconfig.toml) as JSON. Problems go to stderr.
 const script = `
 import json, sys
 mode = sys.argv[1]
@@ -41,6 +45,24 @@ if problems:
     for p in problems:
         print(p, file=sys.stderr)
     sys.exit(1)
+if mode == "translate":
+    import copy, os
+    from cfnlint.decode.utils import convert_dict
+    from samtranslator.translator.translator import Translator
+    os.environ["AWS_DEFAULT_REGION"] = sys.argv[3]
+    out = []
+    for values in json.loads(sys.argv[4]):
+        t = copy.deepcopy(template)
+        transform = Transform(sys.argv[2], t, sys.argv[3])
+        shas = {k: r["Properties"].get("AutoPublishCodeSha256") for k, r in t["Resources"].items() if isinstance(r.get("Properties"), dict)}
+        transform._replace_local_codeuri()
+        for k, sha in shas.items():
+            if sha is not None:
+                t["Resources"][k]["Properties"]["AutoPublishCodeSha256"] = sha
+        translator = Translator(managed_policy_map=transform._managed_policy_map, sam_parser=transform._sam_parser)
+        out.append(convert_dict(translator.translate(sam_template=t, parameter_values=values, passthrough_metadata=True)))
+    json.dump(out, sys.stdout)
+    sys.exit(0)
 transform = Transform(sys.argv[2], template, sys.argv[3])
 problems = transform.transform_template()
 if problems:

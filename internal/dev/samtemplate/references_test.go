@@ -9,11 +9,12 @@ import "testing"
 func TestReferencesExistUnderEveryCondition(t *testing.T) {
 	tpl := transformed(t)
 	for scenario, values := range scenarios {
+		holds := func(cond string) bool { return exists(t, tpl, cond, values) }
 		check := func(what, cond string, v any) {
 			if !exists(t, tpl, cond, values) {
 				return
 			}
-			for _, name := range references(v) {
+			for _, name := range referencesWhen(v, holds) {
 				if _, isParam := tpl.Parameters[name]; isParam {
 					continue
 				}
@@ -50,8 +51,9 @@ func dependsOnRefs(v any) []any {
 }
 
 // TestEveryParameterIsUsed catches a parameter that reaches nothing.
-// DeploymentType is the exception: SAM puts its value into the deployment
-// group at transform time (TestDeploymentTypeIsCanaryByDefault checks it).
+// DeploymentType and ConfigDigest are the exceptions: SAM puts their values
+// into the deployment group and the version at transform time
+// (TestDeploymentTypeIsCanaryByDefault, TestEverySettingPublishesAVersion).
 func TestEveryParameterIsUsed(t *testing.T) {
 	tpl := transformed(t)
 	var all []any
@@ -64,7 +66,7 @@ func TestEveryParameterIsUsed(t *testing.T) {
 	for _, c := range tpl.Conditions {
 		all = append(all, c)
 	}
-	used := map[string]bool{"DeploymentType": true}
+	used := map[string]bool{"DeploymentType": true, DigestParameter: true}
 	for _, name := range references(all) {
 		used[name] = true
 	}

@@ -93,45 +93,66 @@ func TestDeploymentTypeIsCanaryByDefault(t *testing.T) {
 	}
 }
 
-// TestRollbackAlarmsWatchTheNewVersion checks that every metric of every
-// rollback alarm is narrowed to the version being deployed, so the canary is
-// judged by its own traffic.
-func TestRollbackAlarmsWatchTheNewVersion(t *testing.T) {
-	tpl := transformed(t)
-	aliasID, aliasName, versionID := published(t, tpl)
+// rollbackAlarms returns the alarms the deployment group stops a rollout on.
+func rollbackAlarms(t *testing.T, tpl Template) []string {
+	t.Helper()
+	aliasID, _, _ := published(t, tpl)
 	group := deploymentGroup(t, tpl, aliasID).Properties
 	list, _ := field(group["AlarmConfiguration"], "Alarms").([]any)
-	watched := map[string]bool{}
+	var ids []string
 	for _, a := range list {
 		alarmID, ok := ref(field(a, "Name"))
 		if !ok {
 			t.Fatalf("rollback alarm: got %v, want {Name: {Ref: <alarm>}}", a)
 		}
 		resource(t, tpl, alarmID, "AWS::CloudWatch::Alarm")
+		ids = append(ids, alarmID)
+	}
+	return ids
+}
+
+// TestRollbackAlarmsWatchTheNewVersion checks each rollback alarm compares
+// the version being deployed (its metrics narrowed to that version) with the
+// rest of live's traffic (the same metrics for every version).
+func TestRollbackAlarmsWatchTheNewVersion(t *testing.T) {
+	tpl := transformed(t)
+	_, aliasName, versionID := published(t, tpl)
+	watched := map[string]bool{}
+	for _, alarmID := range rollbackAlarms(t, tpl) {
 		metrics, err := tpl.alarmMetrics(alarmID)
 		if err != nil {
 			t.Fatal(err)
 		}
+		narrowed, whole := 0, 0
 		for _, m := range metrics {
-			checkNewVersion(t, m, aliasName, versionID)
-			watched[m.Namespace+" "+m.MetricName] = true
+			if checkScope(t, m, aliasName, versionID) {
+				narrowed++
+				watched[m.Namespace+" "+m.MetricName] = true
+			} else {
+				whole++
+			}
+		}
+		if narrowed == 0 || whole == 0 {
+			t.Errorf("%s: %d metrics of the new version, %d of all live's versions; want both, to compare them", alarmID, narrowed, whole)
 		}
 	}
 	ns := tpl.Defaults()["MetricsNamespace"]
 	for _, want := range []string{"AWS/Lambda Errors", ns + " ServerErrors"} {
 		if !watched[want] {
-			t.Errorf("rollback alarms watch %v; want one on %s", keys(watched), want)
+			t.Errorf("rollback alarms watch %v of the new version; want one on %s", keys(watched), want)
 		}
 	}
 }
 
-func checkNewVersion(t *testing.T, m AlarmMetric, aliasName, versionID string) {
+// checkScope checks m is on the function (through the alias, for Lambda's
+// own metrics) and reports whether it is narrowed to the new version.
+func checkScope(t *testing.T, m AlarmMetric, aliasName, versionID string) bool {
 	t.Helper()
 	versionDim := "FunctionVersion" // the EMF records' dimension
 	if !m.Custom() {
 		if m.Namespace != "AWS/Lambda" {
 			t.Errorf("%s: %s %s cannot be narrowed to a version", m.Alarm, m.Namespace, m.MetricName)
-			return
+			return false
 		}
 		versionDim = "ExecutedVersion"
 		sub := str(field(m.Dimensions["Resource"], "Fn::Sub"))
@@ -140,8 +161,44 @@ func checkNewVersion(t *testing.T, m AlarmMetric, aliasName, versionID string) {
 		}
 	}
 	refTo(t, m.Alarm+" FunctionName", m.Dimensions["FunctionName"], functionID)
-	if id, attr, _ := getAtt(m.Dimensions[versionDim]); id != versionID || attr != "Version" {
-		t.Errorf("%s: %s: got %v, want Fn::GetAtt [%s, Version] (the new version)", m.Alarm, versionDim, m.Dimensions[versionDim], versionID)
+	v, ok := m.Dimensions[versionDim]
+	if !ok {
+		return false
+	}
+	if id, attr, _ := getAtt(v); id != versionID || attr != "Version" {
+		t.Errorf("%s: %s: got %v, want Fn::GetAtt [%s, Version] (the new version)", m.Alarm, versionDim, v, versionID)
+	}
+	return true
+}
+
+// TestRollbackAlarmsNeverBlockTheNextDeploy evaluates the rollback alarms
+// on the figures of a minute: a broken new version beside a healthy old one
+// stops the rollout; a failure every version shares, and anything once all
+// of live is on one version, leaves them OK. CodeDeploy refuses to start a
+// deployment while one of its alarms is in ALARM, so an alarm that kept
+// watching live would block the hotfix.
+func TestRollbackAlarmsNeverBlockTheNextDeploy(t *testing.T) {
+	tpl := transformed(t)
+	cases := map[string][]alarmCase{
+		"NewVersionServerErrorsAlarm": {
+			{"the canary fails, the old version does not", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 5, "Clicks": 50}, true},
+			{"the canary fails alongside an old version at 10 %", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 10, "Clicks": 55}, true},
+			{"AIM down for every version", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 50, "Clicks": 50}, false},
+			{"after the shift, live failing", map[string]float64{"ServerErrors@new": 50, "Clicks@new": 50, "ServerErrors": 50, "Clicks": 50}, false},
+			{"a healthy canary", map[string]float64{"ServerErrors@new": 0, "Clicks@new": 5, "ServerErrors": 1, "Clicks": 50}, false},
+			{"two failed clicks", map[string]float64{"ServerErrors@new": 2, "Clicks@new": 2, "ServerErrors": 2, "Clicks": 20}, false},
+		},
+		"NewVersionErrorsAlarm": {
+			{"the canary crashes", map[string]float64{"Errors@new": 1, "Invocations@new": 3, "Invocations": 30}, true},
+			{"after the shift, live crashing", map[string]float64{"Errors@new": 5, "Invocations@new": 30, "Invocations": 30}, false},
+			{"a healthy canary", map[string]float64{"Errors@new": 0, "Invocations@new": 3, "Invocations": 30}, false},
+		},
+	}
+	for _, id := range rollbackAlarms(t, tpl) {
+		if len(cases[id]) == 0 {
+			t.Errorf("%s: no cases; say when it must and must not fire", id)
+		}
+		checkAlarmCases(t, tpl, id, cases[id])
 	}
 }
 

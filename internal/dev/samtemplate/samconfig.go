@@ -90,6 +90,13 @@ func (c SAMConfig) ParameterOverrides(env string) (map[string]string, error) {
 	return values, nil
 }
 
+// ParseOverrides returns the Key=Value pairs of one space-separated string,
+// as the SAM CLI reads --parameter-overrides.
+func ParseOverrides(s string) (map[string]string, error) {
+	values := map[string]string{}
+	return values, parseOverrides(s, values)
+}
+
 // parseOverrides adds the Key=Value pairs of one space-separated entry, where
 // a value may be wrapped in double quotes (and then hold spaces and \").
 func parseOverrides(entry string, values map[string]string) error {

@@ -33,6 +33,7 @@ type Parameter struct {
 	AllowedValues  []any    `json:"AllowedValues"`
 	MinValue       *float64 `json:"MinValue"`
 	MinLength      *int     `json:"MinLength"`
+	MaxLength      *int     `json:"MaxLength"`
 }
 
 // Rule is a template rule: when RuleCondition holds, every assertion must.
@@ -72,6 +73,26 @@ func Transform(ctx context.Context, path string) (Template, error) {
 		return Template{}, fmt.Errorf("samtemplate: transform %s: decode: %w", path, err)
 	}
 	return t, nil
+}
+
+// Translate runs the SAM transform on the template file at path once for each
+// map of parameter values, as CloudFormation's own transform does on a deploy
+// with those values (parameters left out take their defaults), and returns the
+// results in order.
+func Translate(ctx context.Context, path string, values []map[string]string) ([]Template, error) {
+	arg, err := json.Marshal(values)
+	if err != nil {
+		return nil, err
+	}
+	out, err := runScript(ctx, "translate", path, Region, string(arg))
+	if err != nil {
+		return nil, err
+	}
+	var ts []Template
+	if err := json.Unmarshal(out, &ts); err != nil || len(ts) != len(values) {
+		return nil, fmt.Errorf("samtemplate: translate %s: got %d templates for %d value sets: %v", path, len(ts), len(values), err)
+	}
+	return ts, nil
 }
 
 // DefaultString returns the parameter's default as CloudFormation passes it
