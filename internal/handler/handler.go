@@ -90,13 +90,13 @@ func New(opts Options) *Handler {
 }
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
-// request, and opens the connections to AIM: the service host's while
+// request, and warms the connections to AIM up: the service host's while
 // Secrets Manager answers, the store host's after discovery. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	defer h.preconnectService(ctx)()
+	defer h.warmUpService(ctx)()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
@@ -104,7 +104,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.log.Warn("credential prefetch failed; will retry on the first request", "error", err.Error())
 		return
 	}
-	h.preconnectStore(ctx, creds.Endpoint.URL)
+	h.warmUpStore(ctx, creds.Endpoint.URL)
 	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
