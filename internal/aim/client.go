@@ -187,14 +187,15 @@ const defaultIdleConnTimeout = 90 * time.Second
 // Transport replays a GET once when it went out on a connection taken from
 // the pool and that connection failed before the first byte of an answer:
 // nothing could be written, or the server closed it (EOF) or reset it
-// before answering. That is a server closing a keep-alive connection it
-// held idle, which never read the request; a request on a new connection
-// is never replayed. With one idle connection per host and one call at a
-// time (a Lambda environment's), the replay goes on a new connection, so a
-// call reaches AIM at most twice. Over HTTP/2 the Transport replays only a
+// before answering. That is how a server closing a keep-alive connection it
+// held idle looks, and such a server never read the request, so it counts
+// as "cannot have arrived" (a server that read it and died without a byte
+// looks the same; that is accepted). A request on a new connection is never
+// replayed; with one idle connection per host and one call at a time (a
+// Lambda environment's), the replay goes on a new connection, so a call
+// reaches AIM at most twice. Over HTTP/2 the Transport replays only a
 // request that was never sent or that the server declared unprocessed
-// (REFUSED_STREAM, or a GOAWAY below its stream), never a request the
-// server may have seen.
+// (REFUSED_STREAM, or a GOAWAY below its stream).
 func newTransport(idle time.Duration) *http.Transport {
 	t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	if d, ok := http.DefaultTransport.(*http.Transport); ok {
