@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -83,8 +84,11 @@ type Client struct {
 	// so the same one (it changes only with discovery) is not parsed
 	// again on every call.
 	accepted atomic.Pointer[string]
-	// serviceWarmUp is closed when the last WarmUpService ends.
-	serviceWarmUp atomic.Pointer[chan struct{}]
+	// idle is the Transport's IdleConnTimeout (0: none known), and
+	// h2WarmUps the HTTP/2 warm-ups by host whose answer may come late
+	// (see retireStaleWarmUp).
+	idle      time.Duration
+	h2WarmUps sync.Map
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.
@@ -93,15 +97,20 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
-		httpClient:    withoutRedirects(opts.HTTPClient, opts.IdleConnTimeout),
+	hc := withoutRedirects(opts.HTTPClient, opts.IdleConnTimeout)
+	c := &Client{
+		httpClient:    hc,
 		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
 		appID:         opts.AppID,
 		timeout:       cmp.Or(opts.Timeout, defaultTimeout),
 		maxBody:       cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
-	}, nil
+	}
+	if t, ok := hc.Transport.(*http.Transport); ok {
+		c.idle = t.IdleConnTimeout
+	}
+	return c, nil
 }
 
 // validate reports every problem of o at once and returns the parsed

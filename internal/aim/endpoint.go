@@ -33,7 +33,6 @@ const OpGetEndPoint = "GetEndPoint"
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=GetEndPoint
 func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, error) {
-	c.awaitServiceWarmUp(ctx)
 	var resp endpointResponse
 	cl := call{op: OpGetEndPoint, base: c.serviceURL, header: http.Header{headerAPIKey: {apiKey}}}
 	status, err := c.get(ctx, cl, &resp)

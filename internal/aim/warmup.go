@@ -2,10 +2,15 @@ package aim
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"time"
 )
 
 // WarmUp leaves a connection to baseURL's host in the Client's pool, TCP and
@@ -13,16 +18,60 @@ import (
 // It sends a HEAD of baseURL with none of AIM's headers (no ApiKey, AppId,
 // OAuthToken or Token) and discards the answer, whatever its status: a
 // ServiceStack service answers its base URL without credentials and without
-// running an operation (AIM's redirects to its metadata page). The
-// connection then ages in the pool like any other (Options.IdleConnTimeout).
-// Its errors name the host only.
+// running an operation (AIM's redirects to its metadata page). Its errors
+// name the host only.
+//
+// It returns as soon as the next request can use the connection. Over
+// HTTP/2 (negotiated by ALPN) that is when the connection is up: the pool
+// holds an HTTP/2 connection from then on and shares it between requests,
+// so the HEAD's answer is read and discarded in the background and the
+// warm-up costs what opening the connection does (two round trips). Over
+// HTTP/1.1 a connection enters the pool only once its request has been
+// answered, so WarmUp waits for the HEAD's answer (a third round trip).
 func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	u, err := parseBaseURL(baseURL)
 	if err != nil {
 		return fmt.Errorf("aim: warm-up: base URL %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	h2 := make(chan *h2WarmUp, 1)
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+			select {
+			case h2 <- &h2WarmUp{conn: info.Conn, sent: time.Now(), done: make(chan struct{})}:
+			default:
+			}
+		}
+	}}
+	// Over HTTP/2 the HEAD outlives this call: it ends on its own timeout,
+	// or below when ctx ends first.
+	hctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.WithoutCancel(ctx), trace), c.timeout)
+	answered := make(chan error, 1)
+	go func() {
+		defer cancel()
+		answered <- c.head(hctx, u)
+	}()
+	select {
+	case err := <-answered:
+		return err
+	case w := <-h2:
+		c.h2WarmUps.Store(u.Host, w)
+		go func() {
+			<-answered
+			w.answered = time.Now()
+			close(w.done)
+			if !w.late(c.idle) {
+				c.h2WarmUps.CompareAndDelete(u.Host, w)
+			}
+		}()
+		return nil
+	case <-ctx.Done():
+		cancel()
+		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, ctx.Err())
+	}
+}
+
+// head sends the warm-up's HEAD and discards the answer.
+func (c *Client) head(ctx context.Context, u *url.URL) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u.String(), nil)
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, err)
@@ -35,37 +84,62 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	return resp.Body.Close()
 }
 
+// h2WarmUp is an HTTP/2 warm-up whose HEAD went out on conn at sent; done
+// is closed when its answer (or failure) has been read, at answered.
+type h2WarmUp struct {
+	conn           net.Conn
+	sent, answered time.Time
+	done           chan struct{}
+}
+
+// late reports whether the answer was not read within idle of the HEAD
+// going out (or is still awaited), by the wall clock; idle 0 is no limit.
+func (w *h2WarmUp) late(idle time.Duration) bool {
+	end := time.Now()
+	select {
+	case <-w.done:
+		end = w.answered
+	default:
+	}
+	return idle > 0 && end.Round(0).Sub(w.sent.Round(0)) > idle
+}
+
+// retireStaleWarmUp closes the connection of an HTTP/2 warm-up to host
+// whose answer was not read within the idle timeout, before the first call
+// there goes out. HTTP/2 counts a connection idle from its last answer: an
+// environment frozen before the HEAD's answer came reads it only on thaw,
+// and the pool would then take a connection idle since before the freeze,
+// which a NAT may have forgotten (see newTransport), for a fresh one.
+func (c *Client) retireStaleWarmUp(host string) {
+	v, ok := c.h2WarmUps.LoadAndDelete(host)
+	if !ok {
+		return
+	}
+	if w := v.(*h2WarmUp); w.late(c.idle) {
+		w.conn.Close()
+		<-w.done
+	}
+}
+
 // WarmUpService starts WarmUp for AIM's service host, which GetEndPoint
 // needs, and, with Options.EndpointURL set, for that store host at the same
-// time; it returns at once, and wait returns when both are done. A
-// GetEndPoint that starts meanwhile waits for the service host's warm-up
-// rather than opening a second connection (see awaitServiceWarmUp).
+// time; it returns at once, and wait returns when both are done.
+//
+// A GetEndPoint that starts before the service host's warm-up ends does not
+// wait for it: net/http's Transport queues a request both for the next idle
+// connection and for a dial of its own (getConn: queueForIdleConn, then
+// queueForDial), and hands it whichever is ready first, a connection put
+// back meanwhile included (tryPutIdleConn delivers to a waiting request,
+// and a dial that lost goes into the pool); see net/http's transport.go.
 func (c *Client) WarmUpService(ctx context.Context) (wait func() error) {
 	service, store := make(chan error, 1), make(chan error, 1)
-	done := make(chan struct{})
-	c.serviceWarmUp.Store(&done)
-	go func() {
-		defer close(done)
-		service <- c.WarmUp(ctx, c.serviceURL)
-	}()
+	go func() { service <- c.WarmUp(ctx, c.serviceURL) }()
 	if c.endpointURL == "" {
 		store <- nil
 	} else {
 		go func() { store <- c.WarmUp(ctx, c.endpointURL) }()
 	}
 	return func() error { return errors.Join(<-service, <-store) }
-}
-
-// awaitServiceWarmUp waits, at most until ctx is done, for the last
-// WarmUpService to end. Over HTTP/1.1 the pool cannot hand a request a
-// connection that is still busy with the warm-up, and would dial another.
-func (c *Client) awaitServiceWarmUp(ctx context.Context) {
-	if done := c.serviceWarmUp.Load(); done != nil {
-		select {
-		case <-*done:
-		case <-ctx.Done():
-		}
-	}
 }
 
 // WarmUpStore is WarmUp for a discovered endpoint, unless WarmUpService

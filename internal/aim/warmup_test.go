@@ -5,7 +5,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -165,5 +169,139 @@ func forward(dst io.Writer, src io.Reader, dropped <-chan struct{}) {
 		if err != nil {
 			return
 		}
+	}
+}
+
+// tlsAIM is a TLS server offering HTTP/2 or only HTTP/1.1 whose HEAD
+// answers wait for release (or the client's leaving), and whose GETs answer
+// GetEndPoint. It records each request's protocol and connection.
+type tlsAIM struct {
+	*httptest.Server
+	release chan struct{}
+	mu      sync.Mutex
+	seen    []string // "METHOD PROTO REMOTEADDR"
+	conns   atomic.Int32
+}
+
+func newTLSAIM(t *testing.T, h2 bool) *tlsAIM {
+	t.Helper()
+	s := &tlsAIM{release: make(chan struct{})}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.seen = append(s.seen, r.Method+" "+r.Proto+" "+r.RemoteAddr)
+		s.mu.Unlock()
+		if r.Method == http.MethodHead {
+			select {
+			case <-s.release:
+			case <-r.Context().Done():
+			}
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		_, _ = io.WriteString(w, `{"NewEndpointDomain":"https://store.example","OAuthToken":"`+oauthToken+`"}`)
+	}))
+	s.EnableHTTP2 = h2
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.releaseHeads() })
+	return s
+}
+
+func (s *tlsAIM) releaseHeads() {
+	select {
+	case <-s.release:
+	default:
+		close(s.release)
+	}
+}
+
+func (s *tlsAIM) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.seen)
+}
+
+// client is an aim.Client for s over s's own TLS roots, with idle as the
+// Transport's IdleConnTimeout.
+func (s *tlsAIM) client(t *testing.T, idle time.Duration) *aim.Client {
+	tr := s.Client().Transport.(*http.Transport).Clone()
+	tr.IdleConnTimeout = idle
+	return newClient(t, s.URL, func(o *aim.Options) { o.HTTPClient = &http.Client{Transport: tr} })
+}
+
+// TestWarmUpHTTP2ReturnsWithTheConnection: over HTTP/2, WarmUp returns once
+// the connection is up, without the HEAD's answer, and the next call shares
+// that connection.
+func TestWarmUpHTTP2ReturnsWithTheConnection(t *testing.T) {
+	s := newTLSAIM(t, true)
+	c := s.client(t, 0)
+	if err := c.WarmUp(context.Background(), s.URL); err != nil {
+		t.Fatalf("WarmUp with the HEAD's answer held back: %v", err)
+	}
+	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
+		t.Fatalf("GetEndPoint: %v", err)
+	}
+	s.releaseHeads()
+	got := s.requests()
+	if len(got) != 2 || !strings.HasPrefix(got[0], "HEAD HTTP/2.0 ") || !strings.HasPrefix(got[1], "GET HTTP/2.0 ") {
+		t.Fatalf("got requests %q, want a HEAD then a GET over HTTP/2.0", got)
+	}
+	if addr := strings.Fields(got[0])[2]; strings.Fields(got[1])[2] != addr {
+		t.Errorf("got the GET from %s and the HEAD from %s, want one connection", strings.Fields(got[1])[2], addr)
+	}
+}
+
+// TestWarmUpHTTP1WaitsForTheAnswer: over HTTP/1.1 (TLS without h2), WarmUp
+// returns only with the HEAD's answer, and the next call takes the pooled
+// connection.
+func TestWarmUpHTTP1WaitsForTheAnswer(t *testing.T) {
+	s := newTLSAIM(t, false)
+	c := s.client(t, 0)
+	done := make(chan error, 1)
+	go func() { done <- c.WarmUp(context.Background(), s.URL) }()
+	for len(s.requests()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("WarmUp returned (%v) before the HEAD was answered, want it to wait", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	s.releaseHeads()
+	if err := <-done; err != nil {
+		t.Fatalf("WarmUp: %v", err)
+	}
+	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
+		t.Fatalf("GetEndPoint: %v", err)
+	}
+	if got := s.requests(); len(got) != 2 || !strings.HasPrefix(got[1], "GET HTTP/1.1 ") {
+		t.Errorf("got requests %q, want a HEAD then a GET over HTTP/1.1", got)
+	}
+	if got := s.conns.Load(); got != 1 {
+		t.Errorf("got %d connections, want 1 (the warm-up's)", got)
+	}
+}
+
+// TestStaleHTTP2WarmUpNotUsed: an HTTP/2 warm-up whose answer is not back
+// within IdleConnTimeout (as when the environment froze before it came) is
+// not used by the next call, which opens a new connection.
+func TestStaleHTTP2WarmUpNotUsed(t *testing.T) {
+	s := newTLSAIM(t, true)
+	c := s.client(t, 50*time.Millisecond)
+	if err := c.WarmUp(context.Background(), s.URL); err != nil {
+		t.Fatalf("WarmUp: %v", err)
+	}
+	time.Sleep(100 * time.Millisecond) // past IdleConnTimeout, the HEAD still unanswered
+	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
+		t.Fatalf("GetEndPoint: %v", err)
+	}
+	got := s.requests()
+	if len(got) != 2 || strings.Fields(got[0])[2] == strings.Fields(got[1])[2] {
+		t.Errorf("got requests %q, want the GET on a connection other than the HEAD's", got)
 	}
 }
