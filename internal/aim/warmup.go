@@ -57,9 +57,8 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 		c.h2WarmUps.Store(u.Host, w)
 		go func() {
 			<-answered
-			w.answered = time.Now()
 			close(w.done)
-			if !w.late(c.idle) {
+			if !c.tooOld(w.sent) { // answered in time: HTTP/2's own idle rule holds
 				c.h2WarmUps.CompareAndDelete(u.Host, w)
 			}
 		}()
@@ -85,37 +84,28 @@ func (c *Client) head(ctx context.Context, u *url.URL) error {
 }
 
 // h2WarmUp is an HTTP/2 warm-up whose HEAD went out on conn at sent; done
-// is closed when its answer (or failure) has been read, at answered.
+// is closed when its answer (or failure) has been read.
 type h2WarmUp struct {
-	conn           net.Conn
-	sent, answered time.Time
-	done           chan struct{}
+	conn net.Conn
+	sent time.Time
+	done chan struct{}
 }
 
-// late reports whether the answer was not read within idle of the HEAD
-// going out (or is still awaited), by the wall clock; idle 0 is no limit.
-func (w *h2WarmUp) late(idle time.Duration) bool {
-	end := time.Now()
-	select {
-	case <-w.done:
-		end = w.answered
-	default:
-	}
-	return idle > 0 && end.Round(0).Sub(w.sent.Round(0)) > idle
+// tooOld reports whether more than the idle timeout passed since t by the
+// wall clock (time spent frozen included).
+func (c *Client) tooOld(t time.Time) bool {
+	return c.idle > 0 && time.Since(t.Round(0)) > c.idle
 }
 
-// retireStaleWarmUp closes the connection of an HTTP/2 warm-up to host
-// whose answer was not read within the idle timeout, before the first call
-// there goes out. HTTP/2 counts a connection idle from its last answer: an
+// retireStaleWarmUp closes, before the first call to host goes out, the
+// connection of an HTTP/2 warm-up whose answer was not read within the
+// idle timeout. HTTP/2 counts a connection idle from its last answer: an
 // environment frozen before the HEAD's answer came reads it only on thaw,
-// and the pool would then take a connection idle since before the freeze,
-// which a NAT may have forgotten (see newTransport), for a fresh one.
+// and the pool would take a connection idle since before the freeze, which
+// a NAT may have forgotten (see newTransport), for a fresh one.
 func (c *Client) retireStaleWarmUp(host string) {
-	v, ok := c.h2WarmUps.LoadAndDelete(host)
-	if !ok {
-		return
-	}
-	if w := v.(*h2WarmUp); w.late(c.idle) {
+	if v, ok := c.h2WarmUps.LoadAndDelete(host); ok && c.tooOld(v.(*h2WarmUp).sent) {
+		w := v.(*h2WarmUp)
 		w.conn.Close()
 		<-w.done
 	}
