@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -84,11 +83,6 @@ type Client struct {
 	// so the same one (it changes only with discovery) is not parsed
 	// again on every call.
 	accepted atomic.Pointer[string]
-	// idle is the Transport's IdleConnTimeout (0: none known), and
-	// h2WarmUps the HTTP/2 warm-ups by host whose answer may come late
-	// (see retireStaleWarmUp).
-	idle      time.Duration
-	h2WarmUps sync.Map
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.
@@ -98,7 +92,7 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, err
 	}
 	hc := withoutRedirects(opts.HTTPClient, opts.IdleConnTimeout)
-	c := &Client{
+	return &Client{
 		httpClient:    hc,
 		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
@@ -106,11 +100,7 @@ func NewClient(opts Options) (*Client, error) {
 		appID:         opts.AppID,
 		timeout:       cmp.Or(opts.Timeout, defaultTimeout),
 		maxBody:       cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
-	}
-	if t, ok := hc.Transport.(*http.Transport); ok {
-		c.idle = t.IdleConnTimeout
-	}
-	return c, nil
+	}, nil
 }
 
 // validate reports every problem of o at once and returns the parsed

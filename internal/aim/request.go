@@ -36,7 +36,6 @@ func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int,
 	if err != nil {
 		return 0, &Error{Op: cl.op, Kind: KindUpstream, Err: err}
 	}
-	c.retireStaleWarmUp(req.URL.Host)
 	resp, err := c.do(req)
 	if err != nil {
 		return 0, transportError(ctx, cl.op, resp, err)

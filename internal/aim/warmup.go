@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
-	"time"
+	"sync/atomic"
 )
 
 // WarmUp leaves a connection to baseURL's host in the Client's pool, TCP and
@@ -22,93 +20,46 @@ import (
 // name the host only.
 //
 // It returns as soon as the next request can use the connection. Over
-// HTTP/2 (negotiated by ALPN) that is when the connection is up: the pool
-// holds an HTTP/2 connection from then on and shares it between requests,
-// so the HEAD's answer is read and discarded in the background and the
-// warm-up costs what opening the connection does (two round trips). Over
 // HTTP/1.1 a connection enters the pool only once its request has been
-// answered, so WarmUp waits for the HEAD's answer (a third round trip).
+// answered, so WarmUp waits for the HEAD's answer (a third round trip). Over
+// HTTP/2 (negotiated by ALPN) the pool holds and shares a connection from
+// the moment it is up, so WarmUp cancels the HEAD once its headers are
+// written and returns: the warm-up costs what opening the connection does
+// (two round trips). Cancelling ends the stream at once, so the connection
+// counts as idle from then on, and HTTP/2's own wall-clock idle rule
+// (IdleConnTimeout) holds across a freeze, as HTTP/1.1's does.
 func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	u, err := parseBaseURL(baseURL)
 	if err != nil {
 		return fmt.Errorf("aim: warm-up: base URL %w", err)
 	}
-	h2 := make(chan *h2WarmUp, 1)
-	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-		if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
-			select {
-			case h2 <- &h2WarmUp{conn: info.Conn, sent: time.Now(), done: make(chan struct{})}:
-			default:
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var h2 atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			tc, ok := info.Conn.(*tls.Conn)
+			h2.Store(ok && tc.ConnectionState().NegotiatedProtocol == "h2")
+		},
+		WroteHeaders: func() {
+			if h2.Load() {
+				cancel()
 			}
-		}
-	}}
-	// Over HTTP/2 the HEAD outlives this call: it ends on its own timeout,
-	// or below when ctx ends first.
-	hctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.WithoutCancel(ctx), trace), c.timeout)
-	answered := make(chan error, 1)
-	go func() {
-		defer cancel()
-		answered <- c.head(hctx, u)
-	}()
-	select {
-	case err := <-answered:
-		return err
-	case w := <-h2:
-		c.h2WarmUps.Store(u.Host, w)
-		go func() {
-			<-answered
-			close(w.done)
-			if !c.tooOld(w.sent) { // answered in time: HTTP/2's own idle rule holds
-				c.h2WarmUps.CompareAndDelete(u.Host, w)
-			}
-		}()
-		return nil
-	case <-ctx.Done():
-		cancel()
-		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, ctx.Err())
-	}
-}
-
-// head sends the warm-up's HEAD and discards the answer.
-func (c *Client) head(ctx context.Context, u *url.URL) error {
+		},
+	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u.String(), nil)
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, err)
 	}
 	resp, err := c.httpClient.Do(req)
+	if h2.Load() && errors.Is(err, context.Canceled) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, withoutURL(err))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxBody))
 	return resp.Body.Close()
-}
-
-// h2WarmUp is an HTTP/2 warm-up whose HEAD went out on conn at sent; done
-// is closed when its answer (or failure) has been read.
-type h2WarmUp struct {
-	conn net.Conn
-	sent time.Time
-	done chan struct{}
-}
-
-// tooOld reports whether more than the idle timeout passed since t by the
-// wall clock (time spent frozen included).
-func (c *Client) tooOld(t time.Time) bool {
-	return c.idle > 0 && time.Since(t.Round(0)) > c.idle
-}
-
-// retireStaleWarmUp closes, before the first call to host goes out, the
-// connection of an HTTP/2 warm-up whose answer was not read within the
-// idle timeout. HTTP/2 counts a connection idle from its last answer: an
-// environment frozen before the HEAD's answer came reads it only on thaw,
-// and the pool would take a connection idle since before the freeze, which
-// a NAT may have forgotten (see newTransport), for a fresh one.
-func (c *Client) retireStaleWarmUp(host string) {
-	if v, ok := c.h2WarmUps.LoadAndDelete(host); ok && c.tooOld(v.(*h2WarmUp).sent) {
-		w := v.(*h2WarmUp)
-		w.conn.Close()
-		<-w.done
-	}
 }
 
 // WarmUpService starts WarmUp for AIM's service host, which GetEndPoint
