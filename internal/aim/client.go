@@ -34,11 +34,11 @@ const (
 
 // Options configures a Client.
 type Options struct {
-	// HTTPClient sends the requests. Nil: NewClient builds one with a
-	// keep-alive transport and no client-level Timeout (per-call timeouts come
-	// from Timeout and ctx). The Client never follows redirects, whichever
-	// HTTPClient it uses: a redirect would carry the ApiKey, OAuthToken and
-	// Token headers to another host.
+	// HTTPClient sends the requests. Nil: NewClient builds one over its own
+	// keep-alive Transport (see newTransport) with no client-level Timeout
+	// (per-call timeouts come from Timeout and ctx). The Client never
+	// follows redirects, whichever HTTPClient it uses: a redirect would
+	// carry the ApiKey, OAuthToken and Token headers to another host.
 	HTTPClient *http.Client
 	// ServiceURL is the AeServices30 base, e.g.
 	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
@@ -58,9 +58,13 @@ type Options struct {
 	EndpointHosts []string
 	// AppID is the AIM AppId of this integration. Required.
 	AppID string
-	// Timeout bounds one call, its retry included (default 4s); the ctx
-	// deadline wins if sooner.
+	// Timeout bounds one call, the transport's replay included (default
+	// 4s); the ctx deadline wins if sooner.
 	Timeout time.Duration
+	// IdleConnTimeout is how long a connection may wait idle in the pool
+	// of the Client's own Transport and still be used (default 90s); see
+	// newTransport. Ignored with HTTPClient set.
+	IdleConnTimeout time.Duration
 	// MaxBodyBytes bounds a response body (default 1 MiB); a larger body is an
 	// upstream error.
 	MaxBodyBytes int64
@@ -75,7 +79,6 @@ type Client struct {
 	appID         string
 	timeout       time.Duration
 	maxBody       int64
-	warm          *warmDialer // nil with a caller's HTTPClient
 	// accepted is the last endpoint URL checkCredsEndpoint let through,
 	// so the same one (it changes only with discovery) is not parsed
 	// again on every call.
@@ -88,10 +91,9 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc, warm := ownHTTPClient(opts.HTTPClient)
+	hc := withoutRedirects(opts.HTTPClient, opts.IdleConnTimeout)
 	return &Client{
 		httpClient:    hc,
-		warm:          warm,
 		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
@@ -132,6 +134,9 @@ func (o Options) validate() ([]hostPattern, error) {
 	if o.Timeout < 0 {
 		errs = append(errs, errors.New("option Timeout must not be negative"))
 	}
+	if o.IdleConnTimeout < 0 {
+		errs = append(errs, errors.New("option IdleConnTimeout must not be negative"))
+	}
 	if o.MaxBodyBytes < 0 {
 		errs = append(errs, errors.New("option MaxBodyBytes must not be negative"))
 	}
@@ -154,25 +159,48 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// withoutRedirects returns a copy of hc, or a new keep-alive client when hc is
-// nil, that hands redirects back to the caller instead of following them.
-func withoutRedirects(hc *http.Client) *http.Client {
+// withoutRedirects returns a copy of hc, or with hc nil a client over
+// newTransport(idle), that hands redirects back to the caller instead of
+// following them.
+func withoutRedirects(hc *http.Client, idle time.Duration) *http.Client {
 	if hc == nil {
-		hc = &http.Client{Transport: newTransport()}
+		hc = &http.Client{Transport: newTransport(idle)}
 	}
 	c := *hc
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
 }
 
-// newTransport is http.DefaultTransport with room for a few idle connections
-// per host, so concurrent calls to the one AIM host keep their connections.
-func newTransport() *http.Transport {
-	t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+// defaultIdleConnTimeout is http.DefaultTransport's: below the idle timeouts
+// that drop a connection on the way to AIM without a word (an AWS NAT
+// gateway's 350 s) and below IIS's default of 120 s for closing one.
+const defaultIdleConnTimeout = 90 * time.Second
+
+// newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
+// proxies from the environment) keeping at most one idle connection per
+// host, for at most idle (default 90 s). The Transport compares an idle
+// connection's age with the wall clock when a request takes it, so time an
+// environment spent frozen counts: an older connection is closed, not used.
+//
+// Replays are net/http's own, and the Client adds none. Over HTTP/1.1 the
+// Transport replays a GET once when it went out on a connection taken from
+// the pool and that connection failed before the first byte of an answer:
+// nothing could be written, or the server closed it (EOF) or reset it
+// before answering. That is how a server closing a keep-alive connection it
+// held idle looks, and such a server never read the request, so it counts
+// as "cannot have arrived" (a server that read it and died without a byte
+// looks the same; that is accepted). A request on a new connection is never
+// replayed; with one idle connection per host and one call at a time (a
+// Lambda environment's), the replay goes on a new connection, so a call
+// reaches AIM at most twice. Over HTTP/2 the Transport replays only a
+// request that was never sent or that the server declared unprocessed
+// (REFUSED_STREAM, or a GOAWAY below its stream).
+func newTransport(idle time.Duration) *http.Transport {
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	if d, ok := http.DefaultTransport.(*http.Transport); ok {
 		t = d.Clone()
 	}
-	t.MaxIdleConns = max(t.MaxIdleConns, 16)
-	t.MaxIdleConnsPerHost = 4
+	t.MaxIdleConnsPerHost = 1
+	t.IdleConnTimeout = cmp.Or(idle, defaultIdleConnTimeout)
 	return t
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -77,15 +76,13 @@ var failureCases = []failureCase{{
 	replies: []reply{{status: 500, body: `{"ResponseStatus":{"ErrorCode":"NullReferenceException","Message":"Object reference not set"}}`}},
 	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 500, Code: "NullReferenceException", Message: "Object reference not set"},
 }, {
-	name:      "503 twice is retried once",
-	replies:   []reply{{status: 503}, {status: 503}, {body: okBody}},
-	want:      aim.Error{Kind: aim.KindUpstream, HTTPStatus: 503},
-	wantCalls: 2,
+	name:    "503 is not retried",
+	replies: []reply{{status: 503}, {body: okBody}},
+	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 503},
 }, {
-	name:      "502 HTML twice",
-	replies:   []reply{{status: 502, header: map[string]string{"Content-Type": "text/html"}, body: htmlPage}},
-	want:      aim.Error{Kind: aim.KindUpstream, HTTPStatus: 502},
-	wantCalls: 2,
+	name:    "502 HTML is not retried",
+	replies: []reply{{status: 502, header: map[string]string{"Content-Type": "text/html"}, body: htmlPage}, {body: okBody}},
+	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 502},
 }, {
 	name:    "HTML 200",
 	replies: []reply{{header: map[string]string{"Content-Type": "text/html"}, body: htmlPage}},
@@ -166,41 +163,46 @@ func checkError(t *testing.T, err error, want aim.Error) {
 	}
 }
 
-func TestCustomerAccessTokenRetriesTransientFailures(t *testing.T) {
+// TestCustomerAccessTokenReplay: a call reaches AIM at most twice, and
+// twice only when its connection came from the pool and the server closed
+// it before answering (see newTransport).
+func TestCustomerAccessTokenReplay(t *testing.T) {
 	tests := []struct {
-		name  string
-		first reply
+		name      string
+		reused    bool // a first call leaves a keep-alive connection
+		replies   []reply
+		wantErr   bool
+		wantCalls int // CustomerAccessToken requests the server got for the call
 	}{
-		{"502 then 200", reply{status: 502, body: htmlPage}},
-		{"503 then 200", reply{status: 503}},
-		{"connection closed before any answer, then 200", reply{hangup: true}},
+		{"reused connection closed before the answer, then 200", true, []reply{{hangup: true}, {body: okBody}}, false, 2},
+		{"reused connection closed before every answer", true, []reply{{hangup: true}}, true, 2},
+		{"new connection closed before the answer", false, []reply{{hangup: true}, {body: okBody}}, true, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeAIM(t, tt.first, reply{body: okBody})
-			got, err := newClient(t, f.URL).CustomerAccessToken(context.Background(), credsFor(f), aim.AccessTokenRequest{Token: custToken})
-			if err != nil {
-				t.Fatalf("CustomerAccessToken: %v", err)
+			f := newFakeAIM(t)
+			c := newClient(t, f.URL)
+			if tt.reused {
+				f.replies = []reply{{body: okBody}}
+				if _, err := c.CustomerAccessToken(context.Background(), credsFor(f), aim.AccessTokenRequest{Token: custToken}); err != nil {
+					t.Fatalf("first call: %v", err)
+				}
 			}
-			if diff := cmp.Diff(okToken, got); diff != "" {
+			before := f.calls()
+			f.mu.Lock()
+			f.replies = append(make([]reply, before), tt.replies...)
+			f.mu.Unlock()
+			got, err := c.CustomerAccessToken(context.Background(), credsFor(f), aim.AccessTokenRequest{Token: custToken})
+			if tt.wantErr {
+				checkError(t, err, aim.Error{Op: "CustomerAccessToken", Kind: aim.KindUpstream})
+			} else if err != nil {
+				t.Fatalf("CustomerAccessToken: %v", err)
+			} else if diff := cmp.Diff(okToken, got); diff != "" {
 				t.Errorf("answer mismatch (-want +got):\n%s", diff)
 			}
-			if got := f.calls(); got != 2 {
-				t.Errorf("got %d calls, want 2", got)
+			if got := f.calls() - before; got != tt.wantCalls {
+				t.Errorf("got %d requests for one call, want %d", got, tt.wantCalls)
 			}
 		})
-	}
-}
-
-func TestCustomerAccessTokenSkipsRetryWithoutTime(t *testing.T) {
-	// 300 ms left is less than jitter plus the 500 ms margin of a 2 s Timeout.
-	f := newFakeAIM(t, reply{status: 502}, reply{body: okBody})
-	c := newClient(t, f.URL, func(o *aim.Options) { o.Timeout = 2 * time.Second })
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := c.CustomerAccessToken(ctx, credsFor(f), aim.AccessTokenRequest{Token: custToken})
-	checkError(t, err, aim.Error{Op: "CustomerAccessToken", Kind: aim.KindUpstream, HTTPStatus: 502})
-	if got := f.calls(); got != 1 {
-		t.Errorf("got %d calls, want 1", got)
 	}
 }

@@ -92,13 +92,13 @@ func New(opts Options) *Handler {
 }
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
-// request, and opens the connections to AIM: the service host's while
+// request, and warms the connections to AIM up: the service host's while
 // Secrets Manager answers, the store host's after discovery. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
-	defer h.preconnectService(ctx)()
+	defer h.warmUpService(ctx)()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
@@ -110,7 +110,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.log.Warn(msg, "error", err.Error())
 		return
 	}
-	h.preconnectStore(ctx, creds.Endpoint.URL)
+	h.warmUpStore(ctx, creds.Endpoint.URL)
 	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }

@@ -27,11 +27,17 @@ type reply struct {
 	status      int
 	contentType string
 	body        []byte
+	location    string // Location header, for a redirect
 }
 
 // write sends rep. The sandbox sets no cookies.
 func (rep reply) write(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", rep.contentType)
+	if rep.location != "" {
+		w.Header().Set("Location", rep.location)
+	}
+	if rep.contentType != "" {
+		w.Header().Set("Content-Type", rep.contentType)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(rep.body)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body)

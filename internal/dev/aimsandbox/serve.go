@@ -18,6 +18,7 @@ const (
 	OpCustomerAccessToken Op = "CustomerAccessToken"
 	OpGetCustomerTokens   Op = "GetCustomerTokens"
 	OpAccountManagement   Op = "AccountManagement" // the page behind AccountManagementUrl
+	OpBaseURL             Op = "BaseURL"           // the service's own root, as a warm-up asks for it
 )
 
 // ServicePath is where the sandbox serves AeServices30 (GetEndPoint) below
@@ -40,6 +41,9 @@ var routes = map[string]route{
 	"/api/customeraccesstoken":       {OpCustomerAccessToken, []string{http.MethodGet}, true, (*Sandbox).customerAccessToken},
 	"/api/getcustomertokens":         {OpGetCustomerTokens, []string{http.MethodGet, http.MethodPost}, true, (*Sandbox).getCustomerTokens},
 	"/accountmanagement":             {OpAccountManagement, []string{http.MethodGet}, false, (*Sandbox).accountManagement},
+	"/":                              {OpBaseURL, baseMethods, false, metadataRedirect},
+	ServicePath:                      {OpBaseURL, baseMethods, false, metadataRedirect},
+	ServicePath + "/":                {OpBaseURL, baseMethods, false, metadataRedirect},
 }
 
 // ServeHTTP answers r like AIM would: it applies Config.Latency, then the
@@ -77,4 +81,13 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	rep.write(w)
+}
+
+var baseMethods = []string{http.MethodGet, http.MethodHead}
+
+// metadataRedirect answers a request for a base URL as a ServiceStack
+// service does, without credentials and without running an operation: a
+// redirect to its metadata page.
+func metadataRedirect(_ *Sandbox, r *http.Request, _ Fault) reply {
+	return reply{status: http.StatusFound, location: strings.TrimSuffix(r.URL.Path, "/") + "/metadata"}
 }

@@ -21,15 +21,16 @@ type aimHosts struct {
 }
 
 // startAIM starts a sandbox that accepts apiKey on both hosts, over TLS with ca's
-// certificate or, with ca nil, plain; GetEndPoint names the store host's server
-// itself when direct, its proxy otherwise.
-func startAIM(ca *testCA, apiKey string, direct bool) (*aimHosts, error) {
+// certificate (offering HTTP/2 when h2 is set) or, with ca nil, plain;
+// GetEndPoint names the store host's server itself when direct, its proxy
+// otherwise.
+func startAIM(ca *testCA, apiKey string, direct, h2 bool) (*aimHosts, error) {
 	a := &aimHosts{sb: aimsandbox.New(aimsandbox.Config{APIKey: apiKey, AppID: appID})}
 	var err error
-	if a.store, err = startHost(a.sb, ca); err != nil {
+	if a.store, err = startHost(a.sb, ca, h2); err != nil {
 		return nil, err
 	}
-	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.urlVia(direct)}, ca); err != nil {
+	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.urlVia(direct)}, ca, h2); err != nil {
 		a.store.close()
 		return nil, err
 	}

@@ -21,18 +21,11 @@ const (
 type link struct {
 	open    time.Time // no byte arrives before
 	delay   charge    // toServer and toClient: how late each chunk arrives
-	flights *atomic.Int64
+	answers *atomic.Int64
 
-	mu     sync.Mutex
-	last   direction
-	lastAt time.Time // when data last flowed either way
+	mu   sync.Mutex
+	last direction // the way data last flowed
 }
-
-// quietFlight is how long a link must have been quiet for data to start a new
-// flight even in the direction it last flowed: a request on a connection that
-// was opened ahead (its handshake ended with the client's Finished) and then
-// left idle is a flight of its own.
-const quietFlight = 50 * time.Millisecond
 
 // due is when a chunk read at read, flowing d, arrives at the other end.
 func (l *link) due(read time.Time, d direction) time.Time {
@@ -48,15 +41,18 @@ func arrival(sent, open time.Time, delay time.Duration) time.Time {
 	return sent.Add(delay)
 }
 
-// turn counts a new flight when data flows the other way than last time, or
-// after the link was quiet for quietFlight.
-func (l *link) turn(d direction, now time.Time) {
+// turn counts an answer when data flows to the client after data flowed to
+// the server: the end of a round trip. Data to the server that nothing
+// answers (HTTP/2's acknowledgement of the server's SETTINGS) ends none,
+// and a request sent after a quiet spell, in the direction data last
+// flowed, still starts one.
+func (l *link) turn(d direction) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.last != d || now.Sub(l.lastAt) >= quietFlight {
-		l.flights.Add(1)
+	if d == toClient && l.last == toServer {
+		l.answers.Add(1)
 	}
-	l.last, l.lastAt = d, now
+	l.last = d
 }
 
 // chunk is data in flight; eof marks the sender's end.
@@ -77,7 +73,7 @@ func (l *link) pipe(dst, src net.Conn, d direction) {
 			n, err := src.Read(buf)
 			if n > 0 {
 				read := time.Now()
-				l.turn(d, read)
+				l.turn(d)
 				ch <- chunk{b: buf[:n], due: l.due(read, d)}
 			}
 			if err != nil {

@@ -39,6 +39,7 @@ type options struct {
 	runtime    []string      // those settings but SSL_CERT_DIR, as KEY=value
 	readme     string        // README to rewrite between the bench markers
 	verbose    bool          // print every run's figures to stderr
+	aimHTTP1   bool          // AIM's hosts speak HTTP/1.1 only (default: they offer HTTP/2)
 
 	skip         part          // the part not to run, if any
 	plainRuns    int           // runs per scenario in the plain part
@@ -80,6 +81,7 @@ func main() {
 	flag.BoolVar(&o.tplEnv, "template-env", true, "run both processes with the literal runtime settings template.yaml gives the function (SSL_CERT_DIR, GOMAXPROCS); false: Go's defaults")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
+	flag.BoolVar(&o.aimHTTP1, "aim-http1", false, "AIM's TLS hosts speak HTTP/1.1 only; by default they offer HTTP/2 (ALPN), as IIS 10 does")
 	flag.Func("skip", "skip a part: aws (per memory size, over TLS) or plain (plain HTTP on loopback, full CPU)", func(s string) (err error) {
 		o.skip, err = parsePart(s)
 		return err
@@ -135,7 +137,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer up.close()
-	up.runtime = o.runtime
+	up.runtime, up.aimHTTP1 = o.runtime, o.aimHTTP1
 	r, err := measure(ctx, o, bins, up)
 	if err != nil {
 		return err

@@ -44,13 +44,21 @@ func awsReport(b *strings.Builder, r results, o options) {
 	fmt.Fprintf(b, " Medians of %d runs per size; each run is a fresh process; "+
 		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
 		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
-		"(there the function's own work is tens of µs). %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
-		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), fmtDur(o.freeze))
+		"(there the function's own work is tens of µs). AIM's hosts speak %s. %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
+		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), aimProtocol(o), fmtDur(o.freeze))
 	sizesTable(b, r, o)
 	b.WriteString("\n")
 	bootstrapTable(b, r)
 	b.WriteString("\n")
 	targetsTable(b, r, o)
+}
+
+// aimProtocol says what AIM's hosts speak in the run.
+func aimProtocol(o options) string {
+	if o.aimHTTP1 {
+		return "HTTP/1.1 only (`-aim-http1`)"
+	}
+	return "HTTP/2, offered by ALPN"
 }
 
 // sizesTable writes one column per memory size.
@@ -85,7 +93,8 @@ func sizesTable(b *strings.Builder, r results, o options) {
 	costRows(row, o)
 	fmt.Fprintf(b, "\nCost at %s per GB-second and %s per million requests (Lambda arm64 list prices; `-gb-second`, "+
 		"`-request-price`), each request billed in whole milliseconds. Round trips are counted at the proxy: one per "+
-		"connection (its TCP handshake) and one per two flights of data after it, so a new HTTPS connection's first "+
+		"connection (its TCP handshake) and one per answer on it (data to the client after data to the server; data "+
+		"nothing answers, such as HTTP/2's acknowledgements, counts none), so a new HTTPS connection's first "+
 		"request is 3.\n", fmtUSDPrice(o.price.gbSecond), fmtUSD(o.price.perMillion))
 }
 

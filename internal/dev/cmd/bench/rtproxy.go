@@ -13,14 +13,15 @@ import (
 // TCP handshake), and then every chunk of data arrives half a round trip after it
 // was sent, in either direction. A TLS handshake so costs its real round trips, and
 // a keep-alive request one. Told so, it charges a fixed delay per request instead
-// (see setRequestDelay). It counts connections and flights (runs of data in one
-// direction), so that round trips can be counted per upstream host.
+// (see setRequestDelay). It counts connections and answers (data to the client
+// after data to the server), so that round trips can be counted per upstream
+// host, over HTTP/1.1 and HTTP/2 alike.
 type rtProxy struct {
 	ln     net.Listener
 	target string // host:port of the upstream
 	charge atomic.Pointer[charge]
 	conns  atomic.Int64
-	flight atomic.Int64
+	answer atomic.Int64
 
 	mu   sync.Mutex
 	open map[net.Conn]struct{}
@@ -71,16 +72,16 @@ func (p *rtProxy) setRequestDelay(d time.Duration) { p.setCharge(perRequest(d)) 
 func (p *rtProxy) setCharge(c charge) { p.charge.Store(&c) }
 
 // tally is what a proxy counted.
-type tally struct{ conns, flights int64 }
+type tally struct{ conns, answers int64 }
 
-// roundTrips counts one per connection (its TCP handshake) and one per two flights.
-func (t tally) roundTrips() float64 { return float64(t.conns) + float64(t.flights)/2 }
+// roundTrips counts one per connection (its TCP handshake) and one per answer.
+func (t tally) roundTrips() float64 { return float64(t.conns + t.answers) }
 
 // sub is what was counted since u.
-func (t tally) sub(u tally) tally { return tally{t.conns - u.conns, t.flights - u.flights} }
+func (t tally) sub(u tally) tally { return tally{t.conns - u.conns, t.answers - u.answers} }
 
 // tally is what the proxy counted so far.
-func (p *rtProxy) tally() tally { return tally{p.conns.Load(), p.flight.Load()} }
+func (p *rtProxy) tally() tally { return tally{p.conns.Load(), p.answer.Load()} }
 
 // close stops listening and cuts every open connection.
 func (p *rtProxy) close() {
@@ -125,7 +126,7 @@ func (p *rtProxy) handle(down net.Conn) {
 	defer p.track(down, false)
 	p.conns.Add(1)
 	c := *p.charge.Load()
-	l := &link{open: time.Now().Add(c.open), delay: c, flights: &p.flight}
+	l := &link{open: time.Now().Add(c.open), delay: c, answers: &p.answer}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); l.pipe(up, down, toServer) }()

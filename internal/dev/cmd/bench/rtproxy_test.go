@@ -44,7 +44,7 @@ func exchange(t *testing.T, c net.Conn, msg []byte) {
 	}
 }
 
-func TestRTProxyCountsConnectionsAndFlights(t *testing.T) {
+func TestRTProxyCountsConnectionsAndAnswers(t *testing.T) {
 	t.Parallel()
 	p, err := startRTProxy(startEcho(t))
 	if err != nil {
@@ -58,7 +58,7 @@ func TestRTProxyCountsConnectionsAndFlights(t *testing.T) {
 	defer c.Close()
 	exchange(t, c, []byte("hello"))
 	exchange(t, c, []byte("again"))
-	if got, want := p.tally(), (tally{conns: 1, flights: 4}); got != want {
+	if got, want := p.tally(), (tally{conns: 1, answers: 2}); got != want {
 		t.Errorf("after two exchanges on one connection: got %+v, want %+v", got, want)
 	}
 	if got := p.tally().roundTrips(); got != 3 {
@@ -70,7 +70,7 @@ func TestRTProxyCountsConnectionsAndFlights(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	exchange(t, c2, bytes.Repeat([]byte("x"), 1<<20)) // many chunks, still two flights
+	exchange(t, c2, bytes.Repeat([]byte("x"), 1<<20)) // many chunks, one answer
 	if got := p.tally().sub(before); got.conns != 1 {
 		t.Errorf("second connection: got %d connections, want 1", got.conns)
 	}
@@ -147,24 +147,31 @@ func TestLinkDelaysEachWayByItsCharge(t *testing.T) {
 	}
 }
 
-// TestTurnCountsAQuietLinkAsANewFlight checks the flight count of a request on
-// a connection opened ahead: same direction as the handshake's last flight,
-// but after the link sat quiet.
-func TestTurnCountsAQuietLinkAsANewFlight(t *testing.T) {
+// TestTurnCountsAnswers: a round trip ends where data reaches the client after
+// data went to the server: a request on a connection opened ahead, after a
+// quiet spell, counts; HTTP/2's acknowledgement of the server's SETTINGS,
+// which nothing answers, does not.
+func TestTurnCountsAnswers(t *testing.T) {
 	t.Parallel()
-	var flights atomic.Int64
-	l := &link{flights: &flights}
-	t0 := time.Unix(1_800_000_000, 0)
-	l.turn(toServer, t0)                         // ClientHello
-	l.turn(toClient, t0.Add(time.Millisecond))   // ServerHello … Finished
-	l.turn(toServer, t0.Add(2*time.Millisecond)) // client Finished
-	l.turn(toServer, t0.Add(3*time.Millisecond)) // more of the same flight
-	if got := flights.Load(); got != 3 {
-		t.Fatalf("handshake: got %d flights, want 3", got)
+	var answers atomic.Int64
+	l := &link{answers: &answers}
+	for _, d := range []direction{
+		toServer, // ClientHello
+		toClient, // ServerHello … Finished
+		toServer, // client Finished, HTTP/2 preface and SETTINGS
+		toServer, // the HEAD, later
+		toClient, // NewSessionTicket, SETTINGS and the HEAD's answer
+		toServer, // SETTINGS acknowledgement
+	} {
+		l.turn(d)
 	}
-	l.turn(toServer, t0.Add(300*time.Millisecond)) // the request, after a freeze
-	l.turn(toClient, t0.Add(301*time.Millisecond)) // the answer
-	if got := flights.Load(); got != 5 {
-		t.Errorf("after a quiet link: got %d flights, want 5 (request and answer)", got)
+	if got := answers.Load(); got != 2 {
+		t.Fatalf("handshake and warm-up: got %d answers, want 2", got)
+	}
+	l.turn(toServer) // the request, after a freeze
+	l.turn(toClient) // the answer
+	l.turn(toClient) // more of it
+	if got := answers.Load(); got != 3 {
+		t.Errorf("after the request: got %d answers, want 3", got)
 	}
 }

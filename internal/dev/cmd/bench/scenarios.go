@@ -46,7 +46,7 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 	s.direct = direct
 	up.secrets.charge(c.secrets, up.plain)
 	var err error
-	if s.aim, err = startAIM(up.ca, up.apiKey, direct); err != nil {
+	if s.aim, err = startAIM(up.ca, up.apiKey, direct, !up.aimHTTP1); err != nil {
 		return nil, err
 	}
 	s.aim.charge(c.aim, up.plain)

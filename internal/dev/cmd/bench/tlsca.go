@@ -105,10 +105,14 @@ func (ca *testCA) writeBundle(dir, system string) (string, error) {
 	return path, nil
 }
 
-// serverConfig is the TLS configuration of every upstream: the loopback
-// certificate, HTTP/1.1 only (the function's clients and AWS's endpoints speak it).
-func (ca *testCA) serverConfig() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{ca.leaf}, NextProtos: []string{"http/1.1"}}
+// serverConfig is the TLS configuration of an upstream: the loopback
+// certificate, offering HTTP/2 first when h2 is set, else HTTP/1.1 only.
+func (ca *testCA) serverConfig(h2 bool) *tls.Config {
+	protos := []string{"http/1.1"}
+	if h2 {
+		protos = []string{"h2", "http/1.1"}
+	}
+	return &tls.Config{Certificates: []tls.Certificate{ca.leaf}, NextProtos: protos}
 }
 
 // clientConfig trusts the test CA alone, for the bench's own probe; nil for none.

@@ -43,7 +43,7 @@ func TestLoopbackCertificateVerifiesAgainstTheBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	srv.TLS = ca.serverConfig()
+	srv.TLS = ca.serverConfig(false)
 	srv.StartTLS()
 	defer srv.Close()
 	pool := x509.NewCertPool()

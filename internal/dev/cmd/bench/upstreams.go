@@ -36,6 +36,9 @@ type upstreams struct {
 	faults  *moto.FaultProxy // counts GetSecretValue
 	secrets *host
 	apiKey  string
+	// aimHTTP1 keeps AIM's hosts to HTTP/1.1; by default they offer HTTP/2
+	// over TLS, as IIS 10 does (what the store hosts speak is not known).
+	aimHTTP1 bool
 }
 
 // startUpstreams makes the CA and its bundle in dir, starts moto_server, seeds
@@ -58,7 +61,7 @@ func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
 	up.faults = moto.NewFaultProxy(up.moto.URL)
-	if up.secrets, err = startHost(up.faults, ca); err != nil {
+	if up.secrets, err = startHost(up.faults, ca, false); err != nil {
 		up.close()
 		return nil, fmt.Errorf("start upstreams: %w", err)
 	}
@@ -68,11 +71,11 @@ func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error
 // plainSide is up as the plain-HTTP bench sees it: the same moto_server, counts
 // and ApiKey, with Secrets Manager served over plain HTTP. Close it before up.
 func (up *upstreams) plainSide() (*upstreams, error) {
-	h, err := startHost(up.faults, nil)
+	h, err := startHost(up.faults, nil, false)
 	if err != nil {
 		return nil, fmt.Errorf("plain upstreams: %w", err)
 	}
-	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey, runtime: up.runtime}, nil
+	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey, runtime: up.runtime, aimHTTP1: up.aimHTTP1}, nil
 }
 
 // closePlain stops what plainSide started.
@@ -138,8 +141,10 @@ type host struct {
 }
 
 // startHost serves h on loopback, over TLS with ca's certificate or, with ca nil,
-// plain, behind a round-trip proxy charging nothing yet.
-func startHost(h http.Handler, ca *testCA) (*host, error) {
+// plain, behind a round-trip proxy charging nothing yet. Over TLS it offers
+// HTTP/2 when h2 is set, HTTP/1.1 only otherwise (Secrets Manager's host: the
+// bench keeps it as it was).
+func startHost(h http.Handler, ca *testCA, h2 bool) (*host, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start host: %w", err)
@@ -149,14 +154,16 @@ func startHost(h http.Handler, ca *testCA) (*host, error) {
 		Handler:   hs.served.wrap(h),
 		ConnState: hs.served.connState,
 		// A process killed mid-handshake is expected here; do not log it.
-		ErrorLog:     log.New(io.Discard, "", 0),
-		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	if !h2 {
+		hs.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 	}
 	if ca == nil {
 		hs.scheme = "http"
 		go hs.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after close.
 	} else {
-		hs.srv.TLSConfig = ca.serverConfig()
+		hs.srv.TLSConfig = ca.serverConfig(h2)
 		go hs.srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
 	}
 	if hs.rt, err = startRTProxy(hs.direct); err != nil {
