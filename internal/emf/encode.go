@@ -16,7 +16,9 @@ type record struct {
 	Outcome           string   `json:"Outcome"`
 	Code              string   `json:"Code"`
 	Requests          int      `json:"Requests"`
+	Clicks            int      `json:"Clicks"`
 	ServerErrors      int      `json:"ServerErrors"`
+	Unauthorized      int      `json:"Unauthorized"`
 	UpstreamErrors    int      `json:"UpstreamErrors"`
 	Unavailable       int      `json:"Unavailable"`
 	StaleCredentials  int      `json:"StaleCredentials"`
@@ -26,6 +28,14 @@ type record struct {
 	RequestID         string   `json:"request_id"`
 	APIRequestID      string   `json:"apigw_request_id"`
 	Status            int      `json:"status"`
+}
+
+// probeRecord is the scheduled probe's line: ProbeSuccess by function only.
+type probeRecord struct {
+	AWS          metadata `json:"_aws"`
+	FunctionName string   `json:"FunctionName"`
+	ProbeSuccess int      `json:"ProbeSuccess"`
+	RequestID    string   `json:"request_id"`
 }
 
 type metadata struct {
@@ -51,7 +61,7 @@ type metric struct {
 // declares AIMLatency, for records of invocations that called AIM.
 func directives(ns string, withAIM bool) []directive {
 	var ms []metric
-	for _, m := range []string{MetricRequests, MetricServerErrors, MetricUpstreamErrors, MetricUnavailable, MetricStaleCredentials, MetricColdStart} {
+	for _, m := range []string{MetricRequests, MetricClicks, MetricServerErrors, MetricUnauthorized, MetricUpstreamErrors, MetricUnavailable, MetricStaleCredentials, MetricColdStart} {
 		ms = append(ms, metric{m, "Count"})
 	}
 	if withAIM {

@@ -23,6 +23,7 @@ type Invocation struct {
 	Outcome           string // OutcomeRedirect, OutcomeJSON, ...
 	Code              string // the problem code; empty: CodeOK
 	Status            int    // the HTTP status answered
+	Click             bool   // a GET: the button's click, the denominator of every share alarm
 	AIMCalled         bool   // CustomerAccessToken was called
 	AIMLatency        time.Duration
 	CredentialLatency time.Duration // Secrets Manager and discovery time
@@ -47,6 +48,7 @@ type Writer struct {
 	now           func() time.Time
 	name, version string         // the FunctionName and FunctionVersion dimensions
 	directives    [2][]directive // [1] declares AIMLatency
+	probe         []directive    // ProbeSuccess by FunctionName
 	warm          atomic.Bool
 	mu            sync.Mutex // one record's Write at a time
 }
@@ -71,6 +73,7 @@ func New(opts Options) (*Writer, error) {
 		name:       dimensionValue(opts.FunctionName, localFunctionName),
 		version:    dimensionValue(opts.FunctionVersion, localFunctionVersion),
 		directives: [2][]directive{directives(ns, false), directives(ns, true)},
+		probe:      []directive{{ns, [][]string{{DimensionFunctionName}}, []metric{{MetricProbeSuccess, "Count"}}}},
 	}, nil
 }
 
@@ -102,7 +105,9 @@ func (w *Writer) Emit(inv Invocation) error {
 		Outcome:           dimensionValue(inv.Outcome, OutcomeUnknown),
 		Code:              code,
 		Requests:          1,
+		Clicks:            count(inv.Click),
 		ServerErrors:      count(inv.Status >= 500),
+		Unauthorized:      count(inv.Status == 401),
 		UpstreamErrors:    count(code == codeUpstreamError || code == codeUpstreamTimeout),
 		Unavailable:       count(code == codeUnavailable),
 		StaleCredentials:  count(inv.Stale),
@@ -116,9 +121,24 @@ func (w *Writer) Emit(inv Invocation) error {
 		aim := millis(inv.AIMLatency)
 		rec.AWS.CloudWatchMetrics, rec.AIMLatency = w.directives[1], &aim
 	}
+	return w.write(rec)
+}
+
+// Probe writes the scheduled probe's record: ProbeSuccess (1 when ok) by
+// function only; it is no request. It takes the cold start: ColdStart
+// counts the inits clicks pay, and the click after it finds a warm one.
+func (w *Writer) Probe(ok bool, requestID string) error {
+	if w == nil {
+		return nil
+	}
+	w.warm.Store(true)
+	return w.write(probeRecord{metadata{w.now().UnixMilli(), w.probe}, w.name, count(ok), requestID})
+}
+
+// write encodes rec and its newline with one Write, one record at a time.
+func (w *Writer) write(rec any) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	// Encode writes the record and its newline with one Write.
 	if err := json.NewEncoder(w.out).Encode(rec); err != nil {
 		return fmt.Errorf("emf: write record: %w", err)
 	}

@@ -84,8 +84,8 @@ func TestEveryRecordMeetsSpecification(t *testing.T) {
 			}
 			for _, aim := range []bool{false, true} {
 				for _, stale := range []bool{false, true} {
-					inv := Invocation{Outcome: outcome, Code: string(code), Status: status, AIMCalled: aim, AIMLatency: 42 * time.Millisecond,
-						CredentialLatency: 3 * time.Millisecond, Stale: stale, RequestID: "req-1", APIRequestID: "api-1"}
+					inv := Invocation{Outcome: outcome, Code: string(code), Status: status, Click: aim, // only a click calls AIM
+						AIMCalled: aim, AIMLatency: 42 * time.Millisecond, CredentialLatency: 3 * time.Millisecond, Stale: stale, RequestID: "req-1", APIRequestID: "api-1"}
 					_, points := emit(t, w, &out, inv)
 					checkContract(t, inv, points)
 				}
@@ -94,21 +94,25 @@ func TestEveryRecordMeetsSpecification(t *testing.T) {
 	}
 }
 
+// b is a Count metric's value for v.
+func b(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
 func checkContract(t *testing.T, inv Invocation, points map[string]float64) {
 	t.Helper()
-	b := func(v bool) float64 {
-		if v {
-			return 1
-		}
-		return 0
-	}
 	code := inv.Code
 	if code == "" {
 		code = CodeOK
 	}
 	want := map[string]float64{
 		MetricRequests:          1,
+		MetricClicks:            b(inv.Click),
 		MetricServerErrors:      b(inv.Status >= 500),
+		MetricUnauthorized:      b(inv.Status == 401),
 		MetricUpstreamErrors:    b(code == "upstream_error" || code == "upstream_timeout"),
 		MetricUnavailable:       b(code == "unavailable"),
 		MetricStaleCredentials:  b(inv.Stale),
@@ -142,8 +146,8 @@ func TestRecordMembers(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{"_aws", DimensionCode, DimensionFunctionName, DimensionFunctionVersion, DimensionOutcome,
-			MetricColdStart, MetricCredentialLatency, MetricRequests, MetricServerErrors, MetricStaleCredentials,
-			MetricUnavailable, MetricUpstreamErrors, PropertyAPIRequestID, PropertyRequestID, PropertyStatus}
+			MetricClicks, MetricColdStart, MetricCredentialLatency, MetricRequests, MetricServerErrors, MetricStaleCredentials,
+			MetricUnauthorized, MetricUnavailable, MetricUpstreamErrors, PropertyAPIRequestID, PropertyRequestID, PropertyStatus}
 		if aim {
 			want = append(want, MetricAIMLatency)
 		}
@@ -155,6 +159,45 @@ func TestRecordMembers(t *testing.T) {
 		if props != "req-9 api-9 302 cat-fn 7" {
 			t.Errorf("got request_id, apigw_request_id, status, function name and version %q, want %q", props, "req-9 api-9 302 cat-fn 7")
 		}
+	}
+}
+
+// TestProbeRecord pins the probe's record: ProbeSuccess by FunctionName
+// alone, no request metric, and the cold start taken, so the click after it
+// on the same environment says ColdStart 0.
+func TestProbeRecord(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	w := newTestWriter(t, &out)
+	for _, ok := range []bool{true, false} {
+		out.Reset()
+		if err := w.Probe(ok, "req-5"); err != nil {
+			t.Fatal(err)
+		}
+		data, err := emfspec.Extract(out.Bytes())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out.Bytes())
+		}
+		points := map[string]float64{}
+		for _, d := range data {
+			points[pointKey(d.Dimensions, d.Name)] = d.Values[0]
+		}
+		if want := map[string]float64{"FunctionName/" + MetricProbeSuccess: b(ok)}; !maps.Equal(points, want) {
+			t.Errorf("Probe(%v): got data points %v, want %v", ok, points, want)
+		}
+		var root map[string]any
+		if err := json.Unmarshal(out.Bytes(), &root); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"_aws", DimensionFunctionName, MetricProbeSuccess, PropertyRequestID}
+		slices.Sort(want)
+		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) || root[PropertyRequestID] != "req-5" {
+			t.Errorf("got members %v (request_id %v), want %v (req-5)", got, root[PropertyRequestID], want)
+		}
+	}
+	_, points := emit(t, w, &out, Invocation{Outcome: OutcomeRedirect, Status: 302, Click: true})
+	if got := points["FunctionName/"+MetricColdStart]; got != 0 {
+		t.Errorf("the click after the probe: got ColdStart %v, want 0 (the probe started the environment)", got)
 	}
 }
 

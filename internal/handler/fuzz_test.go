@@ -36,7 +36,7 @@ var fuzzAIMOutcomes = []func(aim.Credentials, aim.AccessTokenRequest) (aim.Acces
 }
 
 // FuzzHandle runs arbitrary payloads through Invoke, as the runtime hands
-// them over, over fakes: it never returns a Lambda error, answers only with a known status, and never puts
+// them over, over fakes: it never returns a Lambda error, answers only with a known status (or the probe's answer), and never puts
 // a secret in the log or in an answer body other than the JSON success.
 func FuzzHandle(f *testing.F) {
 	// Seeds: every event in events/, the ALB events apigw refuses, and
@@ -64,6 +64,13 @@ func FuzzHandle(f *testing.F) {
 		}
 		client := &fakeAIM{accessFn: fuzzAIMOutcomes[int(outcome)%len(fuzzAIMOutcomes)]}
 		h := testHandler(keys, client, &logs, nil)
+		if isProbe(payload) { // the scheduled probe answers no API response
+			if got := invokeProbe(t, h, payload); got != probeOK && got != probeFailed {
+				t.Fatalf("probe answered %s, want %s or %s", got, probeOK, probeFailed)
+			}
+			assertNoSecrets(t, logs.String())
+			return
+		}
 		a := invoke(t, h, payload)
 		if !fuzzStatuses[a.Status] {
 			t.Fatalf("got status %d (body %s), want one of the handler's statuses", a.Status, a.Body)

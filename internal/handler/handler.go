@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -118,10 +119,16 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 // Invoke is the Lambda entry point (it implements lambda.Handler): the
 // runtime hands it the payload's raw bytes, so a payload that is not JSON
 // at all reaches Handle and is answered 400 instead of failing in the
-// runtime's own decoding. It encodes the answer with encoding/json as the
-// runtime would have, without HTML escaping.
+// runtime's own decoding. The template's scheduled probe goes to probe
+// instead. It encodes the answer with encoding/json as the runtime would
+// have, without HTML escaping.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	out, _ := h.Handle(ctx, payload)
+	var out any
+	if isProbe(payload) {
+		out = h.probe(ctx)
+	} else {
+		out, _ = h.Handle(ctx, payload)
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -136,10 +143,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // request becomes a Lambda function error. The answer is an API Gateway
 // response value.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err error) {
-	rec := &record{start: h.opts.Now()}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		rec.requestID = lc.AwsRequestID
-	}
+	rec := &record{start: h.opts.Now(), requestID: requestID(ctx)}
 	var req apigw.Request
 	defer func() {
 		if p := recover(); p != nil {
@@ -149,10 +153,18 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err erro
 		h.logRecord(rec)
 	}()
 	req = h.mapper.Parse(payload)
-	rec.format, rec.apiRequestID = req.Format, req.RequestID
+	rec.format, rec.apiRequestID, rec.click = req.Format, req.RequestID, req.Method == http.MethodGet
 	ctx, cancel := leaveAnswerMargin(ctx)
 	defer cancel()
 	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
+}
+
+// requestID is Lambda's id of the invocation; "" outside Lambda.
+func requestID(ctx context.Context) (id string) {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		id = lc.AwsRequestID
+	}
+	return id
 }
 
 // leaveAnswerMargin ends ctx answerMargin before the Lambda deadline, so

@@ -84,7 +84,9 @@ func hostileCases() []struct {
 		{"JSON string", []byte(`"GET /customer-access-token"`), 400, "invalid_request"},
 		{"empty object", []byte(`{}`), 400, "invalid_request"},
 		{"S3 event", []byte(`{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put"}]}`), 400, "invalid_request"},
-		{"scheduled event", []byte(`{"version":"0","source":"aws.events","detail-type":"Scheduled Event"}`), 400, "invalid_request"},
+		// Only the template's Scheduled Event is the probe; any other EventBridge event is refused.
+		{"other EventBridge event", []byte(`{"version":"0","source":"aws.events","detail-type":"EC2 Instance State-change Notification"}`), 400, "invalid_request"},
+		{"someone else's scheduled event", []byte(`{"version":"0","source":"shop.cron","detail-type":"Scheduled Event"}`), 400, "invalid_request"},
 		{"version 3.0", []byte(`{"version":"3.0","httpMethod":"GET","headers":{"Token":"x"}}`), 400, "invalid_request"},
 		{"2.0 with wrong types", []byte(`{"version":"2.0","headers":["token"],"requestContext":{"http":{"method":"GET"}}}`), 400, "invalid_request"},
 		{"1.0 with wrong types", []byte(`{"httpMethod":"GET","multiValueHeaders":{"Token":"not-a-list"}}`), 400, "invalid_request"},

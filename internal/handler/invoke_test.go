@@ -97,15 +97,21 @@ func TestLogLineJoinsUp(t *testing.T) {
 // logLine decodes the last invocation line in logs.
 func logLine(t *testing.T, logs *bytes.Buffer) map[string]any {
 	t.Helper()
+	return lastLine(t, logs, "invocation")
+}
+
+// lastLine decodes the last line in logs whose msg is msg.
+func lastLine(t *testing.T, logs *bytes.Buffer, msg string) map[string]any {
+	t.Helper()
 	var last map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		var m map[string]any
-		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "invocation" {
+		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == msg {
 			last = m
 		}
 	}
 	if last == nil {
-		t.Fatalf("no invocation line in %s", logs.String())
+		t.Fatalf("no %s line in %s", msg, logs.String())
 	}
 	return last
 }

@@ -18,6 +18,7 @@ type record struct {
 	requestID    string // Lambda's
 	apiRequestID string // API Gateway's requestContext.requestId, as in its access log
 	format       apigw.Format
+	click        bool // a GET: the button's click
 	outcome      string
 	status       int
 	code         apigw.Code
@@ -84,7 +85,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // outcome, code and status, and the time spent upstream.
 func (rec *record) invocation() emf.Invocation {
 	return emf.Invocation{
-		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status,
+		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
 		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
 		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
 	}

@@ -14,7 +14,7 @@ import (
 
 // TestOneMetricRecordPerInvocation checks the record each answer writes:
 // valid EMF, the final answer's outcome and code, AIMLatency only when AIM
-// was called, and no secret.
+// was called, Clicks for a GET only, Unauthorized for a 401, and no secret.
 func TestOneMetricRecordPerInvocation(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -24,17 +24,24 @@ func TestOneMetricRecordPerInvocation(t *testing.T) {
 		keys    *fakeKeys
 		want    string // Outcome/Code
 		wantAIM bool
+		wantCU  string // Clicks/Unauthorized
 	}{
-		{"redirect", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "redirect/ok", true},
-		{"unavailable", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{}, &fakeKeys{err: errors.New("sm down")}, "error/unavailable", false},
+		{"redirect", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "redirect/ok", true, "1/0"},
+		{"unavailable", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{}, &fakeKeys{err: errors.New("sm down")}, "error/unavailable", false, "1/0"},
 		{"upstream", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 			return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindTimeout}
-		}}, &fakeKeys{key: testAPIKey}, "error/upstream_timeout", true},
+		}}, &fakeKeys{key: testAPIKey}, "error/upstream_timeout", true, "1/0"},
 		{"forbidden", eventFile(t, "httpapi-add-customer-card.json"), &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
 			return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 403}
-		}}, &fakeKeys{key: testAPIKey}, "error/aim_rejected", true},
-		{"unreadable", []byte("hello"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "unreadable/invalid_request", false},
-		{"bad request", v2Event("GET", "Mode=%zz", tokenHeader()), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "error/invalid_request", false},
+		}}, &fakeKeys{key: testAPIKey}, "error/aim_rejected", true, "1/0"},
+		{"unreadable", []byte("hello"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "unreadable/invalid_request", false, "0/0"},
+		{"bad request", v2Event("GET", "Mode=%zz", tokenHeader()), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "error/invalid_request", false, "1/0"},
+		{"preflight", eventFile(t, "httpapi-preflight.json"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "preflight/ok", false, "0/0"},
+		{"POST", eventFile(t, "httpapi-method-post.json"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "error/method_not_allowed", false, "0/0"},
+		{"missing token", eventFile(t, "httpapi-missing-token.json"), &fakeAIM{}, &fakeKeys{key: testAPIKey}, "error/missing_token", false, "1/1"},
+		{"expired session", eventFile(t, "httpapi-expired-token.json"), &fakeAIM{accessFn: func(aim.Credentials, aim.AccessTokenRequest) (aim.AccessToken, error) {
+			return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: 401}
+		}}, &fakeKeys{key: testAPIKey}, "error/session_expired", true, "1/1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -57,9 +64,13 @@ func TestOneMetricRecordPerInvocation(t *testing.T) {
 			}
 			var gotAIM bool
 			var got string
+			counts := map[string]float64{}
 			for _, d := range data {
 				if d.Name == emf.MetricAIMLatency {
 					gotAIM = true
+				}
+				if len(d.Dimensions) == 1 {
+					counts[d.Name] = d.Values[0]
 				}
 				if o, ok := d.Dimensions[emf.DimensionOutcome]; ok {
 					got = o + "/" + d.Dimensions[emf.DimensionCode]
@@ -67,6 +78,9 @@ func TestOneMetricRecordPerInvocation(t *testing.T) {
 			}
 			if got != tc.want || gotAIM != tc.wantAIM {
 				t.Errorf("got %s with AIMLatency %v, want %s with %v", got, gotAIM, tc.want, tc.wantAIM)
+			}
+			if cu := fmt.Sprintf("%v/%v", counts[emf.MetricClicks], counts[emf.MetricUnauthorized]); cu != tc.wantCU {
+				t.Errorf("got Clicks/Unauthorized %s, want %s", cu, tc.wantCU)
 			}
 			line := logLine(t, &logs)
 			code, _ := line["code"].(string)

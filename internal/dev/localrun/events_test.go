@@ -87,7 +87,8 @@ func TestEveryEventFileIsInTheTable(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("got no files in %s, want the events", eventsDir)
 	}
-	// The probe's event is no API request: TestAlarmsWatchWhatARealRunEmits runs it.
+	// The probe's event is no API request: TestProbeUnderTheEmulator and
+	// TestAlarmsWatchWhatARealRunEmits run it.
 	known := map[string]bool{"env.json": true, probeEvent: true}
 	for _, tt := range eventCases {
 		known[tt.file] = true

@@ -14,8 +14,9 @@ import (
 	"github.com/aimcards/customer-access-token/internal/emf"
 )
 
-// emitted returns the data points of a real record: the function's own
-// emf.Writer writes it, and emfspec reads it as CloudWatch would.
+// emitted returns the data points of real records, a click's and the
+// probe's: the function's own emf.Writer writes them, and emfspec reads
+// them as CloudWatch would.
 func emitted(t *testing.T, namespace string) []emfspec.Datum {
 	t.Helper()
 	var out bytes.Buffer
@@ -24,15 +25,22 @@ func emitted(t *testing.T, namespace string) []emfspec.Datum {
 		t.Fatal(err)
 	}
 	// AIMCalled: a record carries AIMLatency only when AIM was called.
-	inv := emf.Invocation{Outcome: emf.OutcomeRedirect, Status: 302, AIMCalled: true, AIMLatency: time.Millisecond}
+	inv := emf.Invocation{Outcome: emf.OutcomeRedirect, Status: 302, Click: true, AIMCalled: true, AIMLatency: time.Millisecond}
 	if err := w.Emit(inv); err != nil {
 		t.Fatal(err)
 	}
-	data, err := emfspec.Extract(out.Bytes())
-	if err != nil || len(data) == 0 {
-		t.Fatalf("the function's record: %d data points, %v\n%s", len(data), err, out.Bytes())
+	if err := w.Probe(true, "req-1"); err != nil {
+		t.Fatal(err)
 	}
-	return data
+	var all []emfspec.Datum
+	for line := range bytes.Lines(out.Bytes()) {
+		data, err := emfspec.Extract(line)
+		if err != nil || len(data) == 0 {
+			t.Fatalf("the function's record: %d data points, %v\n%s", len(data), err, line)
+		}
+		all = append(all, data...)
+	}
+	return all
 }
 
 // TestNamespaceDefaultIsTheFunctions keeps the template's default namespace

@@ -1,7 +1,8 @@
 // Command invoke runs the function locally the way `sam local invoke` does:
 // it builds the bootstrap, starts moto (with the ApiKey secret), the AIM
-// sandbox and the Runtime Interface Emulator on loopback, posts one event,
-// prints the answer and stops everything it started.
+// sandbox and the Runtime Interface Emulator on loopback, posts one event
+// (an API Gateway payload, or the scheduled probe's), prints the answer and
+// stops everything it started.
 package main
 
 import (
@@ -17,7 +18,7 @@ import (
 )
 
 func main() {
-	event := flag.String("event", "events/httpapi-add-customer-card.json", "API Gateway event to post")
+	event := flag.String("event", "events/httpapi-add-customer-card.json", "event to post: API Gateway, or events/scheduled-probe.json")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -45,9 +46,15 @@ func run(ctx context.Context, path string, out, logs io.Writer) (err error) {
 		}
 	}()
 	fmt.Fprintf(logs, "invoke: posting %s to the function at %s\n", path, stack.Emulator.URL)
-	answer, err := stack.Invoke(ctx, event)
+	raw, _, err := stack.Emulator.Invoke(ctx, event)
 	if err != nil {
 		return err
+	}
+	answer, err := localrun.DecodeAnswer(raw)
+	if err != nil {
+		// The scheduled probe's answer is a small JSON value, no HTTP answer.
+		fmt.Fprintf(out, "%s\n(no API Gateway response: %v)\n", raw, err)
+		return nil
 	}
 	localrun.FormatAnswer(out, answer)
 	return nil
