@@ -30,15 +30,6 @@ type AccessToken struct {
 	Status               Status
 }
 
-// accessTokenAnswer is CustomerAccessToken's answer as it is decoded.
-type accessTokenAnswer struct {
-	Token                string
-	AccountManagementURL string `json:"AccountManagementUrl"`
-	Status               wireStatus
-}
-
-func (a *accessTokenAnswer) aimStatus() Status { return a.Status.status() }
-
 // OpCustomerAccessToken is Error.Op for CustomerAccessToken.
 const OpCustomerAccessToken = "CustomerAccessToken"
 
@@ -52,13 +43,12 @@ func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req
 	if err := c.checkCredsEndpoint(creds.Endpoint.URL); err != nil {
 		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: err}
 	}
-	var ans accessTokenAnswer
+	var tok AccessToken
 	cl := call{op: OpCustomerAccessToken, base: creds.Endpoint.URL, query: req.query(), header: req.header(creds)}
-	status, err := c.get(ctx, cl, &ans)
+	status, err := c.get(ctx, cl, &tok, &tok.Status)
 	if err != nil {
 		return AccessToken{}, err
 	}
-	tok := AccessToken{Token: ans.Token, AccountManagementURL: ans.AccountManagementURL, Status: ans.aimStatus()}
 	if strings.TrimSpace(tok.AccountManagementURL) == "" {
 		return AccessToken{}, missing(OpCustomerAccessToken, status, "AccountManagementUrl")
 	}

@@ -17,10 +17,8 @@ type Endpoint struct {
 type endpointResponse struct {
 	NewEndpointDomain string
 	OAuthToken        string
-	Status            wireStatus
+	Status            Status
 }
-
-func (r *endpointResponse) aimStatus() Status { return r.Status.status() }
 
 // OpGetEndPoint is Error.Op for GetEndPoint.
 const OpGetEndPoint = "GetEndPoint"
@@ -35,7 +33,7 @@ const OpGetEndPoint = "GetEndPoint"
 func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, error) {
 	var resp endpointResponse
 	cl := call{op: OpGetEndPoint, base: c.serviceURL, header: http.Header{headerAPIKey: {apiKey}}}
-	status, err := c.get(ctx, cl, &resp)
+	status, err := c.get(ctx, cl, &resp, &resp.Status)
 	if err != nil {
 		return Endpoint{}, err
 	}

@@ -18,14 +18,10 @@ type call struct {
 	header http.Header // AIM headers other than AppId, which every call sends
 }
 
-// statusCarrier is an AIM answer with an in-body Status block.
-type statusCarrier interface {
-	aimStatus() Status
-}
-
 // get runs cl under the client's timeout and decodes its 2xx JSON answer into
-// v. It returns the HTTP status of the answer it decoded.
-func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int, err error) {
+// v, whose Status block is s. It returns the HTTP status of the answer it
+// decoded.
+func (c *Client) get(ctx context.Context, cl call, v any, s *Status) (status int, err error) {
 	defer func() { scrub(err, cl.header) }()
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -43,7 +39,7 @@ func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int,
 	if err := checkResponse(cl.op, resp); err != nil {
 		return resp.status, err
 	}
-	return resp.status, decode(cl.op, resp, v)
+	return resp.status, decode(cl.op, resp, v, s)
 }
 
 // newRequest builds the GET of cl with the AppId, Accept and cl's headers.
@@ -73,15 +69,15 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 // parseBaseURL's errors, it does not repeat the URL.
 var errBaseURL = errors.New("must be an absolute http or https URL without user info, a query or a fragment")
 
-// decode reads a 2xx JSON answer into v and fails when its Status reports an
-// error. Non-JSON (an HTML error page, a cut-off body) is an upstream error.
-func decode(op string, resp *response, v statusCarrier) error {
+// decode reads a 2xx JSON answer into v and fails when its Status block s
+// reports an error. Non-JSON (an HTML error page, a cut-off body) is an
+// upstream error.
+func decode(op string, resp *response, v any, s *Status) error {
 	if err := json.Unmarshal(resp.body, v); err != nil {
 		return &Error{Op: op, Kind: KindUpstream, HTTPStatus: resp.status,
 			Err: fmt.Errorf("decode answer: %w", err)}
 	}
-	s := v.aimStatus()
-	if !statusFailed(s) {
+	if !s.Failed() {
 		return nil
 	}
 	e := &Error{Op: op, Kind: KindRejected, HTTPStatus: resp.status,
