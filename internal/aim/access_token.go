@@ -2,6 +2,7 @@ package aim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,8 +41,10 @@ const OpCustomerAccessToken = "CustomerAccessToken"
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=CustomerAccessToken
 func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req AccessTokenRequest) (AccessToken, error) {
-	if err := c.checkCredsEndpoint(creds.Endpoint.URL); err != nil {
-		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: err}
+	// Checked as a discovered endpoint is, so that no caller can send
+	// credentials where discovery would not.
+	if _, err := checkEndpoint(creds.Endpoint.URL, c.endpointHosts); err != nil {
+		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: fmt.Errorf("endpoint refused: %w", err)}
 	}
 	var tok AccessToken
 	cl := call{op: OpCustomerAccessToken, base: creds.Endpoint.URL, query: req.query(), header: req.header(creds)}

@@ -9,11 +9,8 @@ package aim
 // absolute https URL (plain http only to a loopback host) without user
 // info, query or fragment.
 func CheckServiceURL(raw string) error {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return err
-	}
-	return checkEndpoint(u, nil)
+	_, err := checkEndpoint(raw, nil)
+	return err
 }
 
 // CheckEndpointHost reports whether entry may be in Options.EndpointHosts:
@@ -28,10 +25,7 @@ func CheckEndpointHost(entry string) error {
 // plain http only to a loopback host, and a listed host when hosts is not
 // empty). Entries CheckEndpointHost refuses are left out of the list.
 func CheckEndpointURL(raw string, hosts []string) error {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return err
-	}
 	patterns, _ := parseHostPatterns(hosts)
-	return checkEndpoint(u, patterns)
+	_, err := checkEndpoint(raw, patterns)
+	return err
 }

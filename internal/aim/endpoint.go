@@ -60,10 +60,7 @@ func endpointURL(domain string, allowed []hostPattern) (string, error) {
 	if !strings.Contains(domain, "://") {
 		domain = "https://" + domain
 	}
-	u, err := parseBaseURL(domain)
-	if err == nil {
-		err = checkEndpoint(u, allowed)
-	}
+	u, err := checkEndpoint(domain, allowed)
 	if err != nil {
 		return "", errors.New("NewEndpointDomain refused: " + err.Error())
 	}

@@ -62,18 +62,21 @@ func (p hostPattern) match(host, port string) bool {
 }
 
 // checkEndpoint decides whether the store's ApiKey, the OAuthToken and the
-// customer's token may be sent to u: https, or plain http to a loopback host
-// (local runs), and, when allowed is not empty, a host it lists. Its errors
-// name the host, never the rest of the URL.
-func checkEndpoint(u *url.URL, allowed []hostPattern) error {
+// customer's token may be sent to the base URL raw (see parseBaseURL):
+// https, or plain http to a loopback host (local runs), and, when allowed
+// is not empty, a host it lists. Its errors name the host, never the rest
+// of the URL.
+func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
 	host := strings.ToLower(u.Hostname())
 	switch {
 	case u.Scheme == "http" && !isLoopback(host):
-		return fmt.Errorf("plain http to non-loopback host %s", host)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return errors.New("scheme is not https")
+		return nil, fmt.Errorf("plain http to non-loopback host %s", host)
 	case len(allowed) == 0:
-		return nil
+		return u, nil
 	}
 	port := u.Port()
 	if port == "" {
@@ -81,10 +84,10 @@ func checkEndpoint(u *url.URL, allowed []hostPattern) error {
 	}
 	for _, p := range allowed {
 		if p.match(host, port) {
-			return nil
+			return u, nil
 		}
 	}
-	return fmt.Errorf("host %s is not an allowed endpoint host", host)
+	return nil, fmt.Errorf("host %s is not an allowed endpoint host", host)
 }
 
 // isLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1.
@@ -94,23 +97,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// checkCredsEndpoint applies checkEndpoint to an endpoint handed in with
-// credentials, so no caller can send them where discovery would not.
-// The last URL accepted is remembered, and accepted again without a check:
-// the allow-list never changes after NewClient.
-func (c *Client) checkCredsEndpoint(raw string) error {
-	if last := c.accepted.Load(); last != nil && *last == raw {
-		return nil
-	}
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return fmt.Errorf("endpoint URL %w", err)
-	}
-	if err := checkEndpoint(u, c.endpointHosts); err != nil {
-		return fmt.Errorf("endpoint refused: %w", err)
-	}
-	c.accepted.Store(&raw)
-	return nil
 }

@@ -43,31 +43,19 @@ func (c *Client) get(ctx context.Context, cl call, v any, s *Status) (status int
 }
 
 // newRequest builds the GET of cl with the AppId, Accept and cl's headers.
-// The URL is parsed once, and cl.header becomes the request's header: each
-// call builds its own.
+// cl.base passed checkEndpoint already, and cl.header becomes the
+// request's header: each call builds its own.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(cl.base, "/")+"/api/"+cl.op, nil)
 	if err != nil {
-		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
-	}
-	if u := req.URL; u.Scheme != "http" && u.Scheme != "https" || u.Host == "" ||
-		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
+		return nil, fmt.Errorf("new request: %w", withoutURL(err))
 	}
 	req.URL.RawQuery = cl.query.Encode()
-	h := cl.header
-	if h == nil {
-		h = make(http.Header, 2)
-	}
-	h["Accept"] = []string{"application/json"}
-	h[headerAppID] = []string{c.appID}
-	req.Header = h
+	cl.header["Accept"] = []string{"application/json"}
+	cl.header[headerAppID] = []string{c.appID}
+	req.Header = cl.header
 	return req, nil
 }
-
-// errBaseURL is what newRequest says of a base URL it cannot use; like
-// parseBaseURL's errors, it does not repeat the URL.
-var errBaseURL = errors.New("must be an absolute http or https URL without user info, a query or a fragment")
 
 // decode reads a 2xx JSON answer into v and fails when its Status block s
 // reports an error. Non-JSON (an HTML error page, a cut-off body) is an

@@ -58,7 +58,7 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, withoutURL(err))
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBodyBytes))
 	return resp.Body.Close()
 }
 
