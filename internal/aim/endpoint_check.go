@@ -25,28 +25,18 @@ func parseHostPatterns(list []string) ([]hostPattern, error) {
 		if s == "" {
 			continue
 		}
-		p, err := parseHostPattern(s)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%q %w", raw, err))
+		u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
+		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("%q is not a host, host:port or .domain", raw))
 			continue
+		}
+		p := hostPattern{host: u.Hostname(), port: u.Port()}
+		if strings.HasPrefix(s, ".") {
+			p.host = "." + p.host
 		}
 		out = append(out, p)
 	}
 	return out, errors.Join(errs...)
-}
-
-// parseHostPattern reads one lower-case entry.
-func parseHostPattern(s string) (hostPattern, error) {
-	suffix := strings.HasPrefix(s, ".")
-	u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
-	if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
-		return hostPattern{}, errors.New("is not a host, host:port or .domain")
-	}
-	p := hostPattern{host: u.Hostname(), port: u.Port()}
-	if suffix {
-		p.host = "." + p.host
-	}
-	return p, nil
 }
 
 // match reports whether host (lower-case) and port (the effective one)
