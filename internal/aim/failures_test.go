@@ -158,8 +158,8 @@ func checkError(t *testing.T, err error, want aim.Error) {
 			t.Errorf("error text %q contains %q", text, leak)
 		}
 	}
-	if !strings.HasPrefix(text, "aim: "+want.Op+": "+want.Kind.String()) {
-		t.Errorf("got error text %q, want it to start with %q", text, "aim: "+want.Op+": "+want.Kind.String())
+	if !strings.HasPrefix(text, "aim: "+want.Op+": "+string(want.Kind)) {
+		t.Errorf("got error text %q, want it to start with %q", text, "aim: "+want.Op+": "+string(want.Kind))
 	}
 }
 
