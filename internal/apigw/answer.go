@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -137,15 +136,13 @@ func errorPagePrefix(page *url.URL) (prefix, fragment string) {
 	return u.String() + sep + "error=", fragment
 }
 
-// PreflightMaxAge is how long browsers may cache a preflight answer, in seconds.
-const PreflightMaxAge = 600
-
-// preflight answers a CORS preflight from an allowed origin.
+// preflight answers a CORS preflight from an allowed origin, which
+// browsers may then cache for ten minutes.
 func preflight() answer {
 	a := newAnswer(http.StatusNoContent, outcomePreflight)
 	a.header.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
 	a.header.Set("Access-Control-Allow-Headers", "Token, Authorization, DeviceId")
-	a.header.Set("Access-Control-Max-Age", strconv.Itoa(PreflightMaxAge))
+	a.header.Set("Access-Control-Max-Age", "600")
 	return a
 }
 
