@@ -139,25 +139,11 @@ func parseBaseURL(raw string) (*url.URL, error) {
 
 // newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
 // proxies from the environment) keeping at most one idle connection per
-// host, for at most 90 s: below the idle timeouts that drop a connection on
-// the way to AIM without a word (an AWS NAT gateway's 350 s) and below
-// IIS's default of 120 s for closing one. The Transport compares an idle
-// connection's age with the wall clock when a request takes it, so time an
-// environment spent frozen counts: an older connection is closed, not used.
-//
-// Replays are net/http's own, and the Client adds none. Over HTTP/1.1 the
-// Transport replays a GET once when it went out on a connection taken from
-// the pool and that connection failed before the first byte of an answer:
-// nothing could be written, or the server closed it (EOF) or reset it
-// before answering. That is how a server closing a keep-alive connection it
-// held idle looks, and such a server never read the request, so it counts
-// as "cannot have arrived" (a server that read it and died without a byte
-// looks the same; that is accepted). A request on a new connection is never
-// replayed; with one idle connection per host and one call at a time (a
-// Lambda environment's), the replay goes on a new connection, so a call
-// reaches AIM at most twice. Over HTTP/2 the Transport replays only a
-// request that was never sent or that the server declared unprocessed
-// (REFUSED_STREAM, or a GOAWAY below its stream).
+// host, for at most 90 s by the wall clock, so time spent frozen counts:
+// below the idle timeouts that drop a connection on the way to AIM without
+// a word. Replays are net/http's own and the Client adds none; with one
+// idle connection per host, a call reaches AIM at most twice. See the
+// README's "Credentials over time" (Connections, At most one replay).
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 1
