@@ -41,8 +41,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// ServiceURL is the AeServices30 base, e.g.
 	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
-	// ServiceURL+"/api/GetEndPoint". It must be https (plain http only to a
-	// loopback host).
+	// ServiceURL+"/api/GetEndPoint". It must be an absolute https URL (plain
+	// http only to a loopback host) without user info, query or fragment.
 	ServiceURL string
 	// EndpointURL, when set, replaces the discovered NewEndpointDomain (the
 	// OAuthToken still comes from GetEndPoint). It must pass the same checks
@@ -97,9 +97,7 @@ func NewClient(opts Options) (*Client, error) {
 // EndpointHosts.
 func (o Options) validate() ([]hostPattern, error) {
 	var errs []error
-	// GetEndPoint sends the ApiKey to ServiceURL: the same scheme rule as
-	// for an endpoint, without the allow-list (it is AIM's host, not the
-	// store's).
+	// ServiceURL is AIM's host, not the store's: no allow-list.
 	if _, err := checkEndpoint(o.ServiceURL, nil); err != nil {
 		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
 	}

@@ -14,9 +14,7 @@ type hostPattern struct {
 	port string // "": any port
 }
 
-// parseHostPatterns reads allow-list entries: "host" or "host:port" matches
-// that host exactly, ".example.com" (with an optional port) every host
-// below example.com. Names compare case-insensitively.
+// parseHostPatterns reads Options.EndpointHosts.
 func parseHostPatterns(list []string) ([]hostPattern, error) {
 	var out []hostPattern
 	var errs []error
