@@ -25,9 +25,6 @@ func (c *Client) get(ctx context.Context, cl call, v any, s *Status) (status int
 	defer func() { scrub(err, cl.header) }()
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	if err := ctx.Err(); err != nil {
-		return 0, transportError(ctx, cl.op, nil, err)
-	}
 	req, err := c.newRequest(ctx, cl)
 	if err != nil {
 		return 0, &Error{Op: cl.op, Kind: KindUpstream, Err: err}

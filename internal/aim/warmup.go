@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
@@ -53,8 +52,8 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, withoutURL(err))
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBodyBytes))
-	return resp.Body.Close()
+	return resp.Body.Close() // a HEAD answer has no body to read
+
 }
 
 // WarmUpService starts WarmUp for AIM's service host, which GetEndPoint
