@@ -42,7 +42,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 	p := &parser{getenv: getenv}
 	// The pinned endpoint is checked against the allow-list, as the AIM
 	// client will check it.
-	endpointHosts := p.endpointHosts("AIM_ENDPOINT_HOSTS")
+	endpointHosts := p.list("AIM_ENDPOINT_HOSTS", strings.ToLower, func(h string) (string, error) {
+		return h, aim.CheckEndpointHost(h)
+	})
 	pinned := func(v string) error { return aim.CheckEndpointURL(v, endpointHosts) }
 	c := config{
 		SecretID:             p.required("AIM_API_KEY_SECRET_ID"),
@@ -53,9 +55,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 		AIMTimeout:           p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
 		CacheTTL:             p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
-		AllowedOrigins:       p.origins("ALLOWED_ORIGINS"),
+		AllowedOrigins:       p.list("ALLOWED_ORIGINS", func(s string) string { return strings.TrimSuffix(s, "/") }, origin),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
-		RedirectAllowedHosts: p.hosts("REDIRECT_ALLOWED_HOSTS"),
+		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", nil, redirectHost),
 		EndpointHosts:        endpointHosts,
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
@@ -176,64 +178,51 @@ func (p *parser) cookieName(name string) string {
 	return v
 }
 
-func (p *parser) list(name string, norm func(string) string) []string {
+// list reads a comma-separated variable: each entry trimmed and put
+// through norm when it is not nil, empty ones skipped, the others through
+// check, which returns the entry as kept or why it is refused.
+func (p *parser) list(name string, norm func(string) string, check func(string) (string, error)) []string {
 	var out []string
 	for _, v := range strings.Split(p.getenv(name), ",") {
-		if v = norm(strings.TrimSpace(v)); v != "" {
-			out = append(out, v)
+		if v = strings.TrimSpace(v); norm != nil {
+			v = norm(v)
 		}
-	}
-	return out
-}
-
-// origins reads scheme://host[:port] values (one trailing slash
-// tolerated), normalised as apigw compares them with a request's Origin.
-// Plain http is refused unless the host is loopback (a local storefront):
-// no browser on the internet should be trusted over clear text.
-func (p *parser) origins(name string) []string {
-	var out []string
-	for _, o := range p.list(name, func(s string) string { return strings.TrimSuffix(s, "/") }) {
-		norm, err := apigw.NormalizeOrigin(o)
+		if v == "" {
+			continue
+		}
+		kept, err := check(v)
 		if err != nil {
-			p.fail(name, "%q is not an origin such as https://shop.example.com (scheme://host[:port], nothing else)", o)
-			continue
-		}
-		u, _ := url.Parse(norm)
-		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-			p.fail(name, "%q is plain http to a host that is not loopback; use https", o)
-			continue
-		}
-		out = append(out, norm)
-	}
-	return out
-}
-
-// hosts reads host[:port] values for the AccountManagementUrl allow-list.
-func (p *parser) hosts(name string) []string {
-	var out []string
-	for _, h := range p.list(name, func(s string) string { return s }) {
-		norm, err := handler.AllowedHost(h)
-		if err != nil {
-			p.fail(name, "%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", h)
-			continue
-		}
-		out = append(out, norm)
-	}
-	return out
-}
-
-// endpointHosts reads the AIM endpoint allow-list, lower-case, with the
-// AIM client's rules for an entry.
-func (p *parser) endpointHosts(name string) []string {
-	var out []string
-	for _, h := range p.list(name, strings.ToLower) {
-		if err := aim.CheckEndpointHost(h); err != nil {
 			p.fail(name, "%w", err)
 			continue
 		}
-		out = append(out, h)
+		out = append(out, kept)
 	}
 	return out
+}
+
+// origin reads a scheme://host[:port] value, normalised as apigw compares
+// it with a request's Origin. Plain http is refused unless the host is
+// loopback (a local storefront): no browser on the internet should be
+// trusted over clear text.
+func origin(o string) (string, error) {
+	norm, err := apigw.NormalizeOrigin(o)
+	if err != nil {
+		return "", fmt.Errorf("%q is not an origin such as https://shop.example.com (scheme://host[:port], nothing else)", o)
+	}
+	if u, _ := url.Parse(norm); u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("%q is plain http to a host that is not loopback; use https", o)
+	}
+	return norm, nil
+}
+
+// redirectHost reads a host[:port] value for the AccountManagementUrl
+// allow-list.
+func redirectHost(h string) (string, error) {
+	norm, err := handler.AllowedHost(h)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", h)
+	}
+	return norm, nil
 }
 
 // isLoopback reports whether host is localhost or a loopback address.

@@ -2,6 +2,7 @@ package aim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,15 +31,6 @@ type AccessToken struct {
 	Status               Status
 }
 
-// accessTokenAnswer is CustomerAccessToken's answer as it is decoded.
-type accessTokenAnswer struct {
-	Token                string
-	AccountManagementURL string `json:"AccountManagementUrl"`
-	Status               wireStatus
-}
-
-func (a *accessTokenAnswer) aimStatus() Status { return a.Status.status() }
-
 // OpCustomerAccessToken is Error.Op for CustomerAccessToken.
 const OpCustomerAccessToken = "CustomerAccessToken"
 
@@ -49,16 +41,17 @@ const OpCustomerAccessToken = "CustomerAccessToken"
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=CustomerAccessToken
 func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req AccessTokenRequest) (AccessToken, error) {
-	if err := c.checkCredsEndpoint(creds.Endpoint.URL); err != nil {
-		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: err}
+	// Checked as a discovered endpoint is, so that no caller can send
+	// credentials where discovery would not.
+	if _, err := checkEndpoint(creds.Endpoint.URL, c.endpointHosts); err != nil {
+		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: fmt.Errorf("endpoint refused: %w", err)}
 	}
-	var ans accessTokenAnswer
+	var tok AccessToken
 	cl := call{op: OpCustomerAccessToken, base: creds.Endpoint.URL, query: req.query(), header: req.header(creds)}
-	status, err := c.get(ctx, cl, &ans)
+	status, err := c.get(ctx, cl, &tok, &tok.Status)
 	if err != nil {
 		return AccessToken{}, err
 	}
-	tok := AccessToken{Token: ans.Token, AccountManagementURL: ans.AccountManagementURL, Status: ans.aimStatus()}
 	if strings.TrimSpace(tok.AccountManagementURL) == "" {
 		return AccessToken{}, missing(OpCustomerAccessToken, status, "AccountManagementUrl")
 	}

@@ -5,33 +5,24 @@ package aim
 // itself before it builds a Client. They use NewClient's own rules, so a
 // value they accept NewClient accepts too.
 
-// CheckServiceURL reports whether raw may be Options.ServiceURL: an
-// absolute https URL (plain http only to a loopback host) without user
-// info, query or fragment.
+// CheckServiceURL reports whether raw may be Options.ServiceURL.
 func CheckServiceURL(raw string) error {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return err
-	}
-	return checkEndpoint(u, nil)
+	_, err := checkEndpoint(raw, nil)
+	return err
 }
 
-// CheckEndpointHost reports whether entry may be in Options.EndpointHosts:
-// "host", "host:port" or ".domain" (an empty entry is ignored).
+// CheckEndpointHost reports whether entry may be in Options.EndpointHosts
+// (an empty entry is ignored).
 func CheckEndpointHost(entry string) error {
 	_, err := parseHostPatterns([]string{entry})
 	return err
 }
 
 // CheckEndpointURL reports whether raw may be Options.EndpointURL beside
-// Options.EndpointHosts hosts: the rules of a discovered endpoint (https,
-// plain http only to a loopback host, and a listed host when hosts is not
-// empty). Entries CheckEndpointHost refuses are left out of the list.
+// Options.EndpointHosts hosts. Entries CheckEndpointHost refuses are left
+// out of the list.
 func CheckEndpointURL(raw string, hosts []string) error {
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return err
-	}
 	patterns, _ := parseHostPatterns(hosts)
-	return checkEndpoint(u, patterns)
+	_, err := checkEndpoint(raw, patterns)
+	return err
 }

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,10 +26,10 @@ const (
 	headerDeviceID   = "DeviceId"
 )
 
-const (
-	defaultTimeout      = 4 * time.Second
-	defaultMaxBodyBytes = 1 << 20
-)
+const defaultTimeout = 4 * time.Second
+
+// maxBodyBytes bounds an answer's body; a larger body is an upstream error.
+const maxBodyBytes = 1 << 20
 
 // Options configures a Client.
 type Options struct {
@@ -42,8 +41,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// ServiceURL is the AeServices30 base, e.g.
 	// "https://active-ewebservice.biz/aeservices30"; GetEndPoint is
-	// ServiceURL+"/api/GetEndPoint". It must be https (plain http only to a
-	// loopback host).
+	// ServiceURL+"/api/GetEndPoint". It must be an absolute https URL (plain
+	// http only to a loopback host) without user info, query or fragment.
 	ServiceURL string
 	// EndpointURL, when set, replaces the discovered NewEndpointDomain (the
 	// OAuthToken still comes from GetEndPoint). It must pass the same checks
@@ -61,13 +60,6 @@ type Options struct {
 	// Timeout bounds one call, the transport's replay included (default
 	// 4s); the ctx deadline wins if sooner.
 	Timeout time.Duration
-	// IdleConnTimeout is how long a connection may wait idle in the pool
-	// of the Client's own Transport and still be used (default 90s); see
-	// newTransport. Ignored with HTTPClient set.
-	IdleConnTimeout time.Duration
-	// MaxBodyBytes bounds a response body (default 1 MiB); a larger body is an
-	// upstream error.
-	MaxBodyBytes int64
 }
 
 // Client calls AIM. It is safe for concurrent use; build one and share it.
@@ -78,11 +70,6 @@ type Client struct {
 	endpointHosts []hostPattern
 	appID         string
 	timeout       time.Duration
-	maxBody       int64
-	// accepted is the last endpoint URL checkCredsEndpoint let through,
-	// so the same one (it changes only with discovery) is not parsed
-	// again on every call.
-	accepted atomic.Pointer[string]
 }
 
 // NewClient returns a Client for opts, or one error naming every invalid option.
@@ -91,15 +78,18 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc := withoutRedirects(opts.HTTPClient, opts.IdleConnTimeout)
+	hc := http.Client{Transport: newTransport()}
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Client{
-		httpClient:    hc,
+		httpClient:    &hc,
 		serviceURL:    strings.TrimRight(opts.ServiceURL, "/"),
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
 		appID:         opts.AppID,
 		timeout:       cmp.Or(opts.Timeout, defaultTimeout),
-		maxBody:       cmp.Or(opts.MaxBodyBytes, defaultMaxBodyBytes),
 	}, nil
 }
 
@@ -107,12 +97,8 @@ func NewClient(opts Options) (*Client, error) {
 // EndpointHosts.
 func (o Options) validate() ([]hostPattern, error) {
 	var errs []error
-	// GetEndPoint sends the ApiKey to ServiceURL: the same scheme rule as
-	// for an endpoint, without the allow-list (it is AIM's host, not the
-	// store's).
-	if u, err := parseBaseURL(o.ServiceURL); err != nil {
-		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
-	} else if err := checkEndpoint(u, nil); err != nil {
+	// ServiceURL is AIM's host, not the store's: no allow-list.
+	if _, err := checkEndpoint(o.ServiceURL, nil); err != nil {
 		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
 	}
 	hosts, err := parseHostPatterns(o.EndpointHosts)
@@ -120,11 +106,7 @@ func (o Options) validate() ([]hostPattern, error) {
 		errs = append(errs, fmt.Errorf("EndpointHosts: %w", err))
 	}
 	if o.EndpointURL != "" {
-		u, err := parseBaseURL(o.EndpointURL)
-		if err == nil {
-			err = checkEndpoint(u, hosts)
-		}
-		if err != nil {
+		if _, err := checkEndpoint(o.EndpointURL, hosts); err != nil {
 			errs = append(errs, fmt.Errorf("EndpointURL: %w", err))
 		}
 	}
@@ -133,12 +115,6 @@ func (o Options) validate() ([]hostPattern, error) {
 	}
 	if o.Timeout < 0 {
 		errs = append(errs, errors.New("option Timeout must not be negative"))
-	}
-	if o.IdleConnTimeout < 0 {
-		errs = append(errs, errors.New("option IdleConnTimeout must not be negative"))
-	}
-	if o.MaxBodyBytes < 0 {
-		errs = append(errs, errors.New("option MaxBodyBytes must not be negative"))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
@@ -159,48 +135,16 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// withoutRedirects returns a copy of hc, or with hc nil a client over
-// newTransport(idle), that hands redirects back to the caller instead of
-// following them.
-func withoutRedirects(hc *http.Client, idle time.Duration) *http.Client {
-	if hc == nil {
-		hc = &http.Client{Transport: newTransport(idle)}
-	}
-	c := *hc
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
-
-// defaultIdleConnTimeout is http.DefaultTransport's: below the idle timeouts
-// that drop a connection on the way to AIM without a word (an AWS NAT
-// gateway's 350 s) and below IIS's default of 120 s for closing one.
-const defaultIdleConnTimeout = 90 * time.Second
-
 // newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
 // proxies from the environment) keeping at most one idle connection per
-// host, for at most idle (default 90 s). The Transport compares an idle
-// connection's age with the wall clock when a request takes it, so time an
-// environment spent frozen counts: an older connection is closed, not used.
-//
-// Replays are net/http's own, and the Client adds none. Over HTTP/1.1 the
-// Transport replays a GET once when it went out on a connection taken from
-// the pool and that connection failed before the first byte of an answer:
-// nothing could be written, or the server closed it (EOF) or reset it
-// before answering. That is how a server closing a keep-alive connection it
-// held idle looks, and such a server never read the request, so it counts
-// as "cannot have arrived" (a server that read it and died without a byte
-// looks the same; that is accepted). A request on a new connection is never
-// replayed; with one idle connection per host and one call at a time (a
-// Lambda environment's), the replay goes on a new connection, so a call
-// reaches AIM at most twice. Over HTTP/2 the Transport replays only a
-// request that was never sent or that the server declared unprocessed
-// (REFUSED_STREAM, or a GOAWAY below its stream).
-func newTransport(idle time.Duration) *http.Transport {
-	t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	if d, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = d.Clone()
-	}
+// host, for at most 90 s by the wall clock, so time spent frozen counts:
+// below the idle timeouts that drop a connection on the way to AIM without
+// a word. Replays are net/http's own and the Client adds none; with one
+// idle connection per host, a call reaches AIM at most twice. See the
+// README's "Credentials over time" (Connections, At most one replay).
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 1
-	t.IdleConnTimeout = cmp.Or(idle, defaultIdleConnTimeout)
+	t.IdleConnTimeout = 90 * time.Second
 	return t
 }

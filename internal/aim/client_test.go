@@ -30,10 +30,9 @@ func TestNewClientValidates(t *testing.T) {
 		{"bad EndpointURL", func(o *aim.Options) { o.EndpointURL = "10846.active-e.net" }, []string{"EndpointURL"}},
 		{"no AppID", func(o *aim.Options) { o.AppID = " " }, []string{"AppID"}},
 		{"negative Timeout", func(o *aim.Options) { o.Timeout = -1 }, []string{"Timeout"}},
-		{"negative MaxBodyBytes", func(o *aim.Options) { o.MaxBodyBytes = -1 }, []string{"MaxBodyBytes"}},
 		{"every problem at once", func(o *aim.Options) {
-			*o = aim.Options{ServiceURL: "x", EndpointURL: "y", Timeout: -1, MaxBodyBytes: -1}
-		}, []string{"ServiceURL", "EndpointURL", "AppID", "Timeout", "MaxBodyBytes"}},
+			*o = aim.Options{ServiceURL: "x", EndpointURL: "y", Timeout: -1}
+		}, []string{"ServiceURL", "EndpointURL", "AppID", "Timeout"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,15 +27,15 @@ func (c *Client) do(req *http.Request) (*response, error) {
 	}
 	defer hr.Body.Close()
 	resp := &response{status: hr.StatusCode, header: hr.Header}
-	if hr.ContentLength > c.maxBody {
-		return resp, fmt.Errorf("read answer: body of %d bytes exceeds %d", hr.ContentLength, c.maxBody)
+	if hr.ContentLength > maxBodyBytes {
+		return resp, fmt.Errorf("read answer: body of %d bytes exceeds %d", hr.ContentLength, maxBodyBytes)
 	}
-	resp.body, err = io.ReadAll(io.LimitReader(hr.Body, c.maxBody+1))
+	resp.body, err = io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
 	if err != nil {
 		return resp, fmt.Errorf("read answer: %w", err)
 	}
-	if int64(len(resp.body)) > c.maxBody {
-		return resp, fmt.Errorf("read answer: body exceeds %d bytes", c.maxBody)
+	if int64(len(resp.body)) > maxBodyBytes {
+		return resp, fmt.Errorf("read answer: body exceeds %d bytes", maxBodyBytes)
 	}
 	return resp, nil
 }

@@ -3,6 +3,7 @@ package aim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -17,10 +18,8 @@ type Endpoint struct {
 type endpointResponse struct {
 	NewEndpointDomain string
 	OAuthToken        string
-	Status            wireStatus
+	Status            Status
 }
-
-func (r *endpointResponse) aimStatus() Status { return r.Status.status() }
 
 // OpGetEndPoint is Error.Op for GetEndPoint.
 const OpGetEndPoint = "GetEndPoint"
@@ -35,7 +34,7 @@ const OpGetEndPoint = "GetEndPoint"
 func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, error) {
 	var resp endpointResponse
 	cl := call{op: OpGetEndPoint, base: c.serviceURL, header: http.Header{headerAPIKey: {apiKey}}}
-	status, err := c.get(ctx, cl, &resp)
+	status, err := c.get(ctx, cl, &resp, &resp.Status)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -44,32 +43,21 @@ func (c *Client) GetEndPoint(ctx context.Context, apiKey string) (Endpoint, erro
 	}
 	u := c.endpointURL
 	if u == "" {
-		if u, err = endpointURL(resp.NewEndpointDomain, c.endpointHosts); err != nil {
+		domain := strings.TrimSpace(resp.NewEndpointDomain)
+		if domain == "" {
+			return Endpoint{}, missing(OpGetEndPoint, status, "NewEndpointDomain")
+		}
+		if !strings.Contains(domain, "://") {
+			domain = "https://" + domain // a bare host:port; AIM's examples are https
+		}
+		found, err := checkEndpoint(domain, c.endpointHosts)
+		if err != nil {
+			err = fmt.Errorf("NewEndpointDomain refused: %w", err)
 			return Endpoint{}, &Error{Op: OpGetEndPoint, Kind: KindUpstream, HTTPStatus: status, Err: err}
 		}
+		u = strings.TrimRight(found.String(), "/")
 	}
 	return Endpoint{URL: u, OAuthToken: resp.OAuthToken}, nil
-}
-
-// endpointURL checks a discovered NewEndpointDomain against checkEndpoint
-// and drops its trailing slash. A bare "host:port" gets https://, since
-// AIM's examples are https.
-func endpointURL(domain string, allowed []hostPattern) (string, error) {
-	domain = strings.TrimSpace(domain)
-	if domain == "" {
-		return "", errors.New("answer has no NewEndpointDomain")
-	}
-	if !strings.Contains(domain, "://") {
-		domain = "https://" + domain
-	}
-	u, err := parseBaseURL(domain)
-	if err == nil {
-		err = checkEndpoint(u, allowed)
-	}
-	if err != nil {
-		return "", errors.New("NewEndpointDomain refused: " + err.Error())
-	}
-	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // missing is the error for a 2xx answer that lacks a field the caller needs.

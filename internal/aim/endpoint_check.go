@@ -14,9 +14,7 @@ type hostPattern struct {
 	port string // "": any port
 }
 
-// parseHostPatterns reads allow-list entries: "host" or "host:port" matches
-// that host exactly, ".example.com" (with an optional port) every host
-// below example.com. Names compare case-insensitively.
+// parseHostPatterns reads Options.EndpointHosts.
 func parseHostPatterns(list []string) ([]hostPattern, error) {
 	var out []hostPattern
 	var errs []error
@@ -25,28 +23,18 @@ func parseHostPatterns(list []string) ([]hostPattern, error) {
 		if s == "" {
 			continue
 		}
-		p, err := parseHostPattern(s)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%q %w", raw, err))
+		u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
+		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("%q is not a host, host:port or .domain", raw))
 			continue
+		}
+		p := hostPattern{host: u.Hostname(), port: u.Port()}
+		if strings.HasPrefix(s, ".") {
+			p.host = "." + p.host
 		}
 		out = append(out, p)
 	}
 	return out, errors.Join(errs...)
-}
-
-// parseHostPattern reads one lower-case entry.
-func parseHostPattern(s string) (hostPattern, error) {
-	suffix := strings.HasPrefix(s, ".")
-	u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
-	if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
-		return hostPattern{}, errors.New("is not a host, host:port or .domain")
-	}
-	p := hostPattern{host: u.Hostname(), port: u.Port()}
-	if suffix {
-		p.host = "." + p.host
-	}
-	return p, nil
 }
 
 // match reports whether host (lower-case) and port (the effective one)
@@ -62,18 +50,21 @@ func (p hostPattern) match(host, port string) bool {
 }
 
 // checkEndpoint decides whether the store's ApiKey, the OAuthToken and the
-// customer's token may be sent to u: https, or plain http to a loopback host
-// (local runs), and, when allowed is not empty, a host it lists. Its errors
-// name the host, never the rest of the URL.
-func checkEndpoint(u *url.URL, allowed []hostPattern) error {
+// customer's token may be sent to the base URL raw (see parseBaseURL):
+// https, or plain http to a loopback host (local runs), and, when allowed
+// is not empty, a host it lists. Its errors name the host, never the rest
+// of the URL.
+func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
 	host := strings.ToLower(u.Hostname())
 	switch {
 	case u.Scheme == "http" && !isLoopback(host):
-		return fmt.Errorf("plain http to non-loopback host %s", host)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return errors.New("scheme is not https")
+		return nil, fmt.Errorf("plain http to non-loopback host %s", host)
 	case len(allowed) == 0:
-		return nil
+		return u, nil
 	}
 	port := u.Port()
 	if port == "" {
@@ -81,10 +72,10 @@ func checkEndpoint(u *url.URL, allowed []hostPattern) error {
 	}
 	for _, p := range allowed {
 		if p.match(host, port) {
-			return nil
+			return u, nil
 		}
 	}
-	return fmt.Errorf("host %s is not an allowed endpoint host", host)
+	return nil, fmt.Errorf("host %s is not an allowed endpoint host", host)
 }
 
 // isLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1.
@@ -94,23 +85,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// checkCredsEndpoint applies checkEndpoint to an endpoint handed in with
-// credentials, so no caller can send them where discovery would not.
-// The last URL accepted is remembered, and accepted again without a check:
-// the allow-list never changes after NewClient.
-func (c *Client) checkCredsEndpoint(raw string) error {
-	if last := c.accepted.Load(); last != nil && *last == raw {
-		return nil
-	}
-	u, err := parseBaseURL(raw)
-	if err != nil {
-		return fmt.Errorf("endpoint URL %w", err)
-	}
-	if err := checkEndpoint(u, c.endpointHosts); err != nil {
-		return fmt.Errorf("endpoint refused: %w", err)
-	}
-	c.accepted.Store(&raw)
-	return nil
 }

@@ -119,23 +119,3 @@ func TestCustomerAccessTokenRefusesAnEndpointDiscoveryWould(t *testing.T) {
 		t.Errorf("allowed endpoint: got %v after %d requests, want success after 1", err, store.calls())
 	}
 }
-
-// TestCustomerAccessTokenRemembersOnlyTheAcceptedEndpoint checks that
-// once an endpoint was accepted, another one is still checked and refused,
-// and the accepted one still served.
-func TestCustomerAccessTokenRemembersOnlyTheAcceptedEndpoint(t *testing.T) {
-	store := newFakeAIM(t, reply{body: `{"AccountManagementUrl":"https://x.example/p"}`})
-	c := newClient(t, "https://unused.invalid", func(o *aim.Options) { o.EndpointHosts = []string{strings.TrimPrefix(store.URL, "http://")} })
-	refused := aim.Credentials{APIKey: apiKey, Endpoint: aim.Endpoint{URL: "http://10846.active-e.net:7890", OAuthToken: oauthToken}}
-	for i, creds := range []aim.Credentials{credsFor(store), refused, credsFor(store), refused} {
-		_, err := c.CustomerAccessToken(context.Background(), creds, aim.AccessTokenRequest{Token: custToken})
-		if creds.Endpoint.URL == refused.Endpoint.URL {
-			checkError(t, err, aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUpstream})
-		} else if err != nil {
-			t.Fatalf("call %d to the allowed endpoint: got %v, want success", i, err)
-		}
-	}
-	if n := store.calls(); n != 2 {
-		t.Errorf("got %d requests to the allowed endpoint, want 2", n)
-	}
-}

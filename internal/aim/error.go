@@ -7,35 +7,26 @@ import (
 	"unicode/utf8"
 )
 
-// Kind classifies a failure for the handler's error table.
-type Kind int
+// Kind classifies a failure for the handler's error table; its value is
+// the lower-case name the error text shows.
+type Kind string
 
 const (
 	// KindUpstream is a 5xx or 3xx answer, an unreadable, oversize or non-JSON
 	// body, a missing AccountManagementUrl, NewEndpointDomain or OAuthToken,
 	// or a transport error.
-	KindUpstream Kind = iota
+	KindUpstream Kind = "upstream"
 	// KindUnauthorized is HTTP 401 or 403: our ApiKey or OAuthToken, or the
 	// customer's token, was refused.
-	KindUnauthorized
+	KindUnauthorized Kind = "unauthorized"
 	// KindRejected is a 2xx answer with an error in Status, or HTTP 400, 404,
 	// 409, 422 and any other 4xx not listed elsewhere.
-	KindRejected
+	KindRejected Kind = "rejected"
 	// KindThrottled is HTTP 429.
-	KindThrottled
+	KindThrottled Kind = "throttled"
 	// KindTimeout means Options.Timeout or the ctx deadline passed.
-	KindTimeout
+	KindTimeout Kind = "timeout"
 )
-
-var kindNames = [...]string{"upstream", "unauthorized", "rejected", "throttled", "timeout"}
-
-// String returns the lower-case name of k, e.g. "throttled".
-func (k Kind) String() string {
-	if k >= 0 && int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
 
 // Error is every failure the client returns; use errors.As to read it.
 type Error struct {

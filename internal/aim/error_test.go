@@ -40,22 +40,3 @@ func TestErrorUnwrap(t *testing.T) {
 		t.Errorf("got errors.Is(%v, io.ErrUnexpectedEOF) false, want true", err)
 	}
 }
-
-func TestKindString(t *testing.T) {
-	tests := []struct {
-		kind aim.Kind
-		want string
-	}{
-		{aim.KindUpstream, "upstream"},
-		{aim.KindUnauthorized, "unauthorized"},
-		{aim.KindRejected, "rejected"},
-		{aim.KindThrottled, "throttled"},
-		{aim.KindTimeout, "timeout"},
-		{aim.Kind(9), "Kind(9)"},
-	}
-	for _, tt := range tests {
-		if got := tt.kind.String(); got != tt.want {
-			t.Errorf("got %q, want %q", got, tt.want)
-		}
-	}
-}

@@ -18,10 +18,12 @@ const htmlPage = `<!DOCTYPE html><html><body>Runtime Error</body></html>`
 type failureCase struct {
 	name      string
 	replies   []reply
-	maxBody   int64
 	want      aim.Error // Err is not compared
 	wantCalls int
 }
+
+// oversizeBody is a good answer past the client's 1 MiB bound.
+var oversizeBody = okBody + strings.Repeat(" ", 1<<20)
 
 var failureCases = []failureCase{{
 	name:    "2xx with ErrorCode and texts",
@@ -97,13 +99,11 @@ var failureCases = []failureCase{{
 	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 200},
 }, {
 	name:    "oversize body with Content-Length",
-	replies: []reply{{body: okBody}},
-	maxBody: 64,
+	replies: []reply{{body: oversizeBody}},
 	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 200},
 }, {
 	name:    "oversize chunked body",
-	replies: []reply{{body: okBody, chunked: true}},
-	maxBody: 64,
+	replies: []reply{{body: oversizeBody, chunked: true}},
 	want:    aim.Error{Kind: aim.KindUpstream, HTTPStatus: 200},
 }, {
 	name:    "missing AccountManagementUrl",
@@ -125,7 +125,7 @@ func TestCustomerAccessTokenFailures(t *testing.T) {
 	for _, tt := range failureCases {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeAIM(t, tt.replies...)
-			c := newClient(t, f.URL, func(o *aim.Options) { o.MaxBodyBytes = tt.maxBody })
+			c := newClient(t, f.URL)
 			got, err := c.CustomerAccessToken(context.Background(), credsFor(f),
 				aim.AccessTokenRequest{Mode: "UPDATE_CARD", ItemKey: 5, Token: custToken})
 			if diff := cmp.Diff(aim.AccessToken{}, got); diff != "" {
@@ -158,8 +158,8 @@ func checkError(t *testing.T, err error, want aim.Error) {
 			t.Errorf("error text %q contains %q", text, leak)
 		}
 	}
-	if !strings.HasPrefix(text, "aim: "+want.Op+": "+want.Kind.String()) {
-		t.Errorf("got error text %q, want it to start with %q", text, "aim: "+want.Op+": "+want.Kind.String())
+	if !strings.HasPrefix(text, "aim: "+want.Op+": "+string(want.Kind)) {
+		t.Errorf("got error text %q, want it to start with %q", text, "aim: "+want.Op+": "+string(want.Kind))
 	}
 }
 

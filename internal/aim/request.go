@@ -18,20 +18,13 @@ type call struct {
 	header http.Header // AIM headers other than AppId, which every call sends
 }
 
-// statusCarrier is an AIM answer with an in-body Status block.
-type statusCarrier interface {
-	aimStatus() Status
-}
-
 // get runs cl under the client's timeout and decodes its 2xx JSON answer into
-// v. It returns the HTTP status of the answer it decoded.
-func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int, err error) {
+// v, whose Status block is s. It returns the HTTP status of the answer it
+// decoded.
+func (c *Client) get(ctx context.Context, cl call, v any, s *Status) (status int, err error) {
 	defer func() { scrub(err, cl.header) }()
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	if err := ctx.Err(); err != nil {
-		return 0, transportError(ctx, cl.op, nil, err)
-	}
 	req, err := c.newRequest(ctx, cl)
 	if err != nil {
 		return 0, &Error{Op: cl.op, Kind: KindUpstream, Err: err}
@@ -43,45 +36,33 @@ func (c *Client) get(ctx context.Context, cl call, v statusCarrier) (status int,
 	if err := checkResponse(cl.op, resp); err != nil {
 		return resp.status, err
 	}
-	return resp.status, decode(cl.op, resp, v)
+	return resp.status, decode(cl.op, resp, v, s)
 }
 
 // newRequest builds the GET of cl with the AppId, Accept and cl's headers.
-// The URL is parsed once, and cl.header becomes the request's header: each
-// call builds its own.
+// cl.base passed checkEndpoint already, and cl.header becomes the
+// request's header: each call builds its own.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(cl.base, "/")+"/api/"+cl.op, nil)
 	if err != nil {
-		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
-	}
-	if u := req.URL; u.Scheme != "http" && u.Scheme != "https" || u.Host == "" ||
-		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("new request: endpoint URL %w", errBaseURL)
+		return nil, fmt.Errorf("new request: %w", withoutURL(err))
 	}
 	req.URL.RawQuery = cl.query.Encode()
-	h := cl.header
-	if h == nil {
-		h = make(http.Header, 2)
-	}
-	h["Accept"] = []string{"application/json"}
-	h[headerAppID] = []string{c.appID}
-	req.Header = h
+	cl.header["Accept"] = []string{"application/json"}
+	cl.header[headerAppID] = []string{c.appID}
+	req.Header = cl.header
 	return req, nil
 }
 
-// errBaseURL is what newRequest says of a base URL it cannot use; like
-// parseBaseURL's errors, it does not repeat the URL.
-var errBaseURL = errors.New("must be an absolute http or https URL without user info, a query or a fragment")
-
-// decode reads a 2xx JSON answer into v and fails when its Status reports an
-// error. Non-JSON (an HTML error page, a cut-off body) is an upstream error.
-func decode(op string, resp *response, v statusCarrier) error {
+// decode reads a 2xx JSON answer into v and fails when its Status block s
+// reports an error. Non-JSON (an HTML error page, a cut-off body) is an
+// upstream error.
+func decode(op string, resp *response, v any, s *Status) error {
 	if err := json.Unmarshal(resp.body, v); err != nil {
 		return &Error{Op: op, Kind: KindUpstream, HTTPStatus: resp.status,
 			Err: fmt.Errorf("decode answer: %w", err)}
 	}
-	s := v.aimStatus()
-	if !statusFailed(s) {
+	if !s.Failed() {
 		return nil
 	}
 	e := &Error{Op: op, Kind: KindRejected, HTTPStatus: resp.status,

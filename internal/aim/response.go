@@ -20,13 +20,19 @@ type errorBody struct {
 
 // checkResponse turns a non-2xx answer into an *Error, reading AIM's code and
 // messages from the body when it is JSON. Other bodies just leave them empty.
+// Redirects are not followed, so a 3xx lands here too: an upstream error.
 func checkResponse(op string, resp *response) error {
 	if resp.status >= 200 && resp.status < 300 {
 		return nil
 	}
-	e := &Error{Op: op, Kind: kindOf(resp.status), HTTPStatus: resp.status}
-	if e.Kind == KindThrottled {
-		e.RetryAfter = resp.header.Get("Retry-After")
+	e := &Error{Op: op, Kind: KindUpstream, HTTPStatus: resp.status}
+	switch {
+	case resp.status == http.StatusUnauthorized, resp.status == http.StatusForbidden:
+		e.Kind = KindUnauthorized
+	case resp.status == http.StatusTooManyRequests:
+		e.Kind, e.RetryAfter = KindThrottled, resp.header.Get("Retry-After")
+	case resp.status >= 400 && resp.status < 500:
+		e.Kind = KindRejected
 	}
 	var body errorBody
 	if json.Unmarshal(resp.body, &body) == nil {
@@ -35,21 +41,6 @@ func checkResponse(op string, resp *response) error {
 		e.DisplayText = body.Status.ErrorDisplayText
 	}
 	return e
-}
-
-// kindOf classifies a non-2xx HTTP status. Redirects are not followed, so a
-// 3xx lands here too and is an upstream error.
-func kindOf(status int) Kind {
-	switch {
-	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return KindUnauthorized
-	case status == http.StatusTooManyRequests:
-		return KindThrottled
-	case status >= 400 && status < 500:
-		return KindRejected
-	default:
-		return KindUpstream
-	}
 }
 
 // redacted replaces a secret that AIM echoed back in its error texts.

@@ -35,8 +35,8 @@ func TestStatusFailed(t *testing.T) {
 		{Status{StatusCode: "Success", ErrorMessage: "boom"}, true},
 	}
 	for _, tt := range tests {
-		if got := statusFailed(tt.status); got != tt.want {
-			t.Errorf("statusFailed(%+v): got %v, want %v", tt.status, got, tt.want)
+		if got := tt.status.Failed(); got != tt.want {
+			t.Errorf("%+v.Failed(): got %v, want %v", tt.status, got, tt.want)
 		}
 	}
 }
@@ -46,7 +46,7 @@ func TestStatusUnmarshal(t *testing.T) {
 		json string
 		want Status
 	}{
-		{`{"StatusCode":"Success","Login":"jane","IpAddress":"10.0.0.1"}`, Status{StatusCode: "Success", Login: "jane", IPAddress: "10.0.0.1"}},
+		{`{"StatusCode":"Success","Login":"jane","IpAddress":"10.0.0.1"}`, Status{StatusCode: "Success"}},
 		{`{"statuscode":200,"errorcode":null}`, Status{StatusCode: "200"}},
 		{`{"StatusCode":-1.5,"ErrorCode":true}`, Status{StatusCode: "-1.5", ErrorCode: "true"}},
 		{`null`, Status{}},

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
@@ -14,20 +13,15 @@ import (
 // WarmUp leaves a connection to baseURL's host in the Client's pool, TCP and
 // TLS done, so that the next call to that host pays only its own round trip.
 // It sends a HEAD of baseURL with none of AIM's headers (no ApiKey, AppId,
-// OAuthToken or Token) and discards the answer, whatever its status: a
-// ServiceStack service answers its base URL without credentials and without
-// running an operation (AIM's redirects to its metadata page). Its errors
-// name the host only.
+// OAuthToken or Token) and discards the answer, whatever its status (see
+// the README's Warm-up). Its errors name the host only.
 //
-// It returns as soon as the next request can use the connection. Over
-// HTTP/1.1 a connection enters the pool only once its request has been
-// answered, so WarmUp waits for the HEAD's answer (a third round trip). Over
-// HTTP/2 (negotiated by ALPN) the pool holds and shares a connection from
-// the moment it is up, so WarmUp cancels the HEAD once its headers are
-// written and returns: the warm-up costs what opening the connection does
-// (two round trips). Cancelling ends the stream at once, so the connection
-// counts as idle from then on, and HTTP/2's own wall-clock idle rule
-// (IdleConnTimeout) holds across a freeze, as HTTP/1.1's does.
+// Over HTTP/1.1 a connection enters the pool only once its request has been
+// answered, so WarmUp waits for the HEAD's answer. Over HTTP/2 the pool
+// shares a connection from the moment it is up, so WarmUp cancels the HEAD
+// once its headers are written and returns: the stream ends at once, the
+// connection counts as idle from then on, and the idle rule holds across a
+// freeze as it does over HTTP/1.1.
 func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	u, err := parseBaseURL(baseURL)
 	if err != nil {
@@ -58,20 +52,16 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 	if err != nil {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, withoutURL(err))
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxBody))
-	return resp.Body.Close()
+	return resp.Body.Close() // a HEAD answer has no body to read
+
 }
 
 // WarmUpService starts WarmUp for AIM's service host, which GetEndPoint
 // needs, and, with Options.EndpointURL set, for that store host at the same
-// time; it returns at once, and wait returns when both are done.
-//
-// A GetEndPoint that starts before the service host's warm-up ends does not
-// wait for it: net/http's Transport queues a request both for the next idle
-// connection and for a dial of its own (getConn: queueForIdleConn, then
-// queueForDial), and hands it whichever is ready first, a connection put
-// back meanwhile included (tryPutIdleConn delivers to a waiting request,
-// and a dial that lost goes into the pool); see net/http's transport.go.
+// time; it returns at once, and wait returns when both are done. A
+// GetEndPoint that starts meanwhile does not wait for it: net/http's
+// Transport hands a request whichever is ready first, an idle connection
+// put back or a dial of its own.
 func (c *Client) WarmUpService(ctx context.Context) (wait func() error) {
 	service, store := make(chan error, 1), make(chan error, 1)
 	go func() { service <- c.WarmUp(ctx, c.serviceURL) }()

@@ -90,7 +90,9 @@ func TestWarmUpFailureLeavesDialing(t *testing.T) {
 func TestIdleConnectionAgesOut(t *testing.T) {
 	f := newFakeAIM(t, reply{status: http.StatusFound}, reply{body: okBody})
 	p := newDroppingProxy(t, f.Listener.Addr().String())
-	c := newClient(t, "http://"+p.addr(), func(o *aim.Options) { o.IdleConnTimeout = 50 * time.Millisecond })
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.IdleConnTimeout = 50 * time.Millisecond
+	c := newClient(t, "http://"+p.addr(), func(o *aim.Options) { o.HTTPClient = &http.Client{Transport: tr} })
 	if err := c.WarmUp(context.Background(), "http://"+p.addr()); err != nil {
 		t.Fatalf("WarmUp: %v", err)
 	}

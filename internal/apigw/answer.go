@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -63,11 +62,12 @@ func (m *Mapper) answer(req Request, res Result) answer {
 // customer's navigation.
 func (m *Mapper) problem(req Request, p Problem) answer {
 	body := p.body()
-	toPage := m.errorPage != "" && !req.WantsJSON && req.Format != FormatUnknown &&
+	page := m.opts.ErrorRedirectURL
+	toPage := page != nil && !req.WantsJSON && req.Format != FormatUnknown &&
 		body.Code != CodeMethodNotAllowed && body.Code != CodeOriginNotAllowed
 	a := problemAnswer(body)
 	if toPage {
-		a = redirect(m.errorPage + string(body.Code) + m.errorFragment)
+		a = redirect(errorPage(*page, body.Code))
 	}
 	a.outcome, a.code = outcomeError, body.Code
 	if p.RetryAfter != "" {
@@ -118,34 +118,23 @@ func problemAnswer(body problemBody) answer {
 	return a
 }
 
-// errorPagePrefix splits the error page's URL around where error=<code>
-// goes: after its own query, kept exactly as configured, and before its
-// fragment.
-func errorPagePrefix(page *url.URL) (prefix, fragment string) {
-	u := *page
-	if u.Fragment != "" {
-		fragment = "#" + u.EscapedFragment()
+// errorPage is the error page's URL with error=<code> added after its own
+// query, which is kept exactly as configured, and before its fragment.
+func errorPage(page url.URL, code Code) string {
+	if page.RawQuery != "" && !strings.HasSuffix(page.RawQuery, "&") {
+		page.RawQuery += "&"
 	}
-	u.Fragment, u.RawFragment, u.ForceQuery = "", "", false
-	sep := "?"
-	if u.RawQuery != "" {
-		sep = "&"
-		if strings.HasSuffix(u.RawQuery, "&") {
-			sep = ""
-		}
-	}
-	return u.String() + sep + "error=", fragment
+	page.RawQuery += "error=" + string(code)
+	return page.String()
 }
 
-// PreflightMaxAge is how long browsers may cache a preflight answer, in seconds.
-const PreflightMaxAge = 600
-
-// preflight answers a CORS preflight from an allowed origin.
+// preflight answers a CORS preflight from an allowed origin, which
+// browsers may then cache for ten minutes.
 func preflight() answer {
 	a := newAnswer(http.StatusNoContent, outcomePreflight)
 	a.header.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
 	a.header.Set("Access-Control-Allow-Headers", "Token, Authorization, DeviceId")
-	a.header.Set("Access-Control-Max-Age", strconv.Itoa(PreflightMaxAge))
+	a.header.Set("Access-Control-Max-Age", "600")
 	return a
 }
 

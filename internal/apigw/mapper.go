@@ -16,11 +16,8 @@ type Options struct {
 // Mapper parses events into requests and builds the answers to them, under
 // one set of Options. Build it with NewMapper.
 type Mapper struct {
-	opts Options
-	// errorPage is the error page's URL up to error=, and errorFragment
-	// its fragment, so an error adds only its code.
-	errorPage, errorFragment string
-	origins                  []string // the allowed origins, normalised
+	opts    Options
+	origins []string // the allowed origins, normalised
 }
 
 // NewMapper builds a Mapper. The allowed origins are compared as
@@ -33,9 +30,6 @@ func NewMapper(opts Options) *Mapper {
 		if n, err := NormalizeOrigin(o); err == nil {
 			m.origins = append(m.origins, n)
 		}
-	}
-	if opts.ErrorRedirectURL != nil {
-		m.errorPage, m.errorFragment = errorPagePrefix(opts.ErrorRedirectURL)
 	}
 	return m
 }

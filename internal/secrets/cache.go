@@ -10,10 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
-// DefaultField is the JSON field read when Options.Field is empty and the
-// secret is a JSON object.
-const DefaultField = "ApiKey"
-
 // GetSecretValueAPI is the one Secrets Manager call the cache needs.
 // *secretsmanager.Client implements it.
 type GetSecretValueAPI interface {

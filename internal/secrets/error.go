@@ -51,7 +51,6 @@ var reasons = map[string]string{
 	"DecryptionFailure":           "decryption failure",
 	"InvalidRequestException":     "invalid request",
 	"InvalidParameterException":   "invalid parameter",
-	"InternalServiceError":        "service error",
 }
 
 // classify names the kind of a failed GetSecretValue call.

@@ -46,7 +46,7 @@ func extract(out *secretsmanager.GetSecretValueOutput, field string) (key, reaso
 		if !strings.HasPrefix(s, "{") {
 			return s, ""
 		}
-		field = DefaultField
+		field = "ApiKey"
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(s), &obj); err != nil || obj == nil {

@@ -6,6 +6,7 @@
 package stale
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,13 +21,16 @@ import (
 // not the upstream's failure, so nothing is recorded and no back-off starts.
 var ErrCutShort = errors.New("cut short by the caller's own budget")
 
+// retry is the wait before retrying while stale, and between forced
+// refreshes.
+const retry = 30 * time.Second
+
 // Options configures a Cache; zero fields take the defaults.
 type Options struct {
 	Name           string              // what is cached, for logs and errors: "ApiKey", "endpoint"
 	TTL            time.Duration       // lifetime of a fetched value, less up to a tenth at random; default 5m
 	StaleMax       time.Duration       // longest an older value serves past its TTL while refreshes fail; default 1h
 	FailureBackoff time.Duration       // bound of the wait (a fifth of it to all of it) after a failure with nothing to serve; default 5s
-	Retry          time.Duration       // wait before retrying while stale, and between forced refreshes; default 30s
 	Now            func() time.Time    // default time.Now
 	Rand           func(n int64) int64 // draws jitter in [0, n); default rand.Int64N
 	Logger         *slog.Logger        // default slog.Default()
@@ -49,24 +53,16 @@ type Cache[T any] struct {
 
 // New returns an empty cache with opts, defaults filled in.
 func New[T any](opts Options) *Cache[T] {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&opts.TTL, 5*time.Minute)
-	def(&opts.StaleMax, time.Hour)
-	def(&opts.FailureBackoff, 5*time.Second)
-	def(&opts.Retry, 30*time.Second)
+	opts.TTL = cmp.Or(opts.TTL, 5*time.Minute)
+	opts.StaleMax = cmp.Or(opts.StaleMax, time.Hour)
+	opts.FailureBackoff = cmp.Or(opts.FailureBackoff, 5*time.Second)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Rand == nil {
 		opts.Rand = rand.Int64N
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.Default())
 	return &Cache[T]{opts: opts}
 }
 
@@ -100,7 +96,7 @@ func (c *Cache[T]) Get(ctx context.Context, current func(T) bool, fetch func(con
 
 // Refresh fetches although the value may be fresh, as when AIM refuses it
 // after a rotation. With a usable value at hand it fetches at most once
-// per Retry and not while waiting after a failure: refreshed=false with a
+// per retry and not while waiting after a failure: refreshed=false with a
 // nil error then means the cached value came back unchanged. A forced
 // fetch that fails is an error.
 func (c *Cache[T]) Refresh(ctx context.Context, fetch func(context.Context) (T, error)) (v T, refreshed bool, err error) {
@@ -108,7 +104,7 @@ func (c *Cache[T]) Refresh(ctx context.Context, fetch func(context.Context) (T, 
 	defer c.mu.Unlock()
 	now := c.opts.Now()
 	switch {
-	case c.usable(now) && (now.Before(c.retryAt) || now.Sub(c.forcedAt) < c.opts.Retry):
+	case c.usable(now) && (now.Before(c.retryAt) || now.Sub(c.forcedAt) < retry):
 		return c.val, false, nil
 	case now.Before(c.retryAt):
 		return v, false, c.backoffErr(now)
@@ -122,7 +118,7 @@ func (c *Cache[T]) Refresh(ctx context.Context, fetch func(context.Context) (T, 
 }
 
 // fetch calls f and records the outcome: a new value with a jittered TTL,
-// or the failure and when to try again (after Retry while an older value
+// or the failure and when to try again (after retry while an older value
 // can be served, after the jittered FailureBackoff otherwise). A failure is
 // not the upstream's when ctx was done before the call or ended with
 // ErrCutShort: then nothing is recorded. c.mu must be held.
@@ -139,7 +135,7 @@ func (c *Cache[T]) fetch(ctx context.Context, f func(context.Context) (T, error)
 	case late || errors.Is(context.Cause(ctx), ErrCutShort):
 		return c.pastMax(now, err)
 	case c.usable(now):
-		c.retryAt, c.lastErr = now.Add(c.opts.Retry), err
+		c.retryAt, c.lastErr = now.Add(retry), err
 		c.logStale(ctx, now, err)
 		return err
 	}
@@ -201,6 +197,6 @@ func (c *Cache[T]) logStale(ctx context.Context, now time.Time, err error) {
 		"age", now.Sub(c.fetchedAt).Round(time.Second).String(),
 		"stale_for", staleFor.Round(time.Second).String(),
 		"stale_max", c.opts.StaleMax.String(),
-		"retry_in", c.opts.Retry.String(),
+		"retry_in", retry.String(),
 		"error", err.Error())
 }
