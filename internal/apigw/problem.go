@@ -6,7 +6,7 @@ import "fmt"
 // closed: every failure the function answers maps to exactly one of these.
 type Code string
 
-// The error codes, with the HTTP status each one answers with in Status.
+// The error codes; problemKinds gives each one its HTTP status.
 const (
 	CodeInvalidRequest   Code = "invalid_request"
 	CodeMissingToken     Code = "missing_token"
@@ -45,14 +45,6 @@ var problemKinds = map[Code]struct {
 	CodeOriginNotAllowed: {403, "Origin not allowed", "This site is not allowed to call card management.", ""},
 	CodeMethodNotAllowed: {405, "Method not allowed", "Only GET is supported here.", ""},
 	CodeInternal:         {500, "Internal error", "Internal error.", ""},
-}
-
-// Status is the HTTP status the code answers with.
-func (c Code) Status() int {
-	if k, ok := problemKinds[c]; ok {
-		return k.status
-	}
-	return 500
 }
 
 // Problem is an RFC 9457 problem answer with the function's code.
