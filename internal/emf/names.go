@@ -54,9 +54,3 @@ const (
 	PropertyAPIRequestID = "apigw_request_id"
 	PropertyStatus       = "status"
 )
-
-// Fallbacks for a Writer built outside Lambda (local runs, tests).
-const (
-	localFunctionName    = "local"
-	localFunctionVersion = "$LATEST"
-)
