@@ -46,11 +46,3 @@ const (
 	codeUpstreamTimeout = "upstream_timeout"
 	codeUnavailable     = "unavailable"
 )
-
-// Property names: members of the record that are not dimensions, so they
-// create no metrics, but join the record to the log line and access log.
-const (
-	PropertyRequestID    = "request_id"
-	PropertyAPIRequestID = "apigw_request_id"
-	PropertyStatus       = "status"
-)

@@ -148,7 +148,7 @@ func TestRecordMembers(t *testing.T) {
 		}
 		want := []string{"_aws", DimensionCode, DimensionFunctionName, DimensionFunctionVersion, DimensionOutcome,
 			MetricClicks, MetricColdStart, MetricCredentialLatency, MetricRequests, MetricServerErrors, MetricStaleCredentials,
-			MetricUnauthorized, MetricUnavailable, MetricUpstreamErrors, PropertyAPIRequestID, PropertyRequestID, PropertyStatus}
+			MetricUnauthorized, MetricUnavailable, MetricUpstreamErrors, "apigw_request_id", "request_id", "status"}
 		if aim {
 			want = append(want, MetricAIMLatency)
 		}
@@ -156,7 +156,7 @@ func TestRecordMembers(t *testing.T) {
 		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) {
 			t.Errorf("AIMCalled %v: got members %v, want %v", aim, got, want)
 		}
-		props := fmt.Sprint(root[PropertyRequestID], " ", root[PropertyAPIRequestID], " ", root[PropertyStatus], " ", root[DimensionFunctionName], " ", root[DimensionFunctionVersion])
+		props := fmt.Sprint(root["request_id"], " ", root["apigw_request_id"], " ", root["status"], " ", root[DimensionFunctionName], " ", root[DimensionFunctionVersion])
 		if props != "req-9 api-9 302 cat-fn 7" {
 			t.Errorf("got request_id, apigw_request_id, status, function name and version %q, want %q", props, "req-9 api-9 302 cat-fn 7")
 		}
@@ -190,10 +190,10 @@ func TestProbeRecord(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &root); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"_aws", DimensionFunctionName, MetricProbeSuccess, PropertyRequestID}
+		want := []string{"_aws", DimensionFunctionName, MetricProbeSuccess, "request_id"}
 		slices.Sort(want)
-		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) || root[PropertyRequestID] != "req-5" {
-			t.Errorf("got members %v (request_id %v), want %v (req-5)", got, root[PropertyRequestID], want)
+		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) || root["request_id"] != "req-5" {
+			t.Errorf("got members %v (request_id %v), want %v (req-5)", got, root["request_id"], want)
 		}
 	}
 	_, points := emit(t, w, &out, Invocation{Outcome: OutcomeRedirect, Status: 302, Click: true})
@@ -275,7 +275,7 @@ func TestHostileStrings(t *testing.T) {
 		if err := json.Unmarshal(line, &root); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := root[PropertyRequestID], strings.ToValidUTF8(s, "\uFFFD"); got != want {
+		if got, want := root["request_id"], strings.ToValidUTF8(s, "\uFFFD"); got != want {
 			t.Errorf("got request_id %q, want %q", got, want)
 		}
 		if strings.TrimSpace(s) == "" && (root[DimensionOutcome] != OutcomeUnknown || root[DimensionCode] != CodeOK) {
