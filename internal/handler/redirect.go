@@ -16,35 +16,35 @@ import (
 // (local runs). The URL is followed exactly as AIM wrote it, never
 // re-encoded, which is why anything a browser would have to encode is
 // refused. It returns the host it found, the one part of the URL that may
-// be logged, and an errUnsafeURL when the URL may not be followed.
+// be logged, and an unsafeURL error when the URL may not be followed.
 func checkAccountURL(raw string, allowedHosts []string) (host string, err error) {
 	for i := 0; i < len(raw); i++ {
 		switch b := raw[i]; {
 		case b < 0x20 || b == 0x7f:
-			return "", errUnsafeURL{"control character"}
+			return "", unsafeURL("control character")
 		case b == ' ' || b > 0x7e:
-			return "", errUnsafeURL{"space or byte above 0x7E"}
+			return "", unsafeURL("space or byte above 0x7E")
 		}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", errUnsafeURL{"not a URL"}
+		return "", unsafeURL("not a URL")
 	}
 	host = strings.ToLower(u.Hostname())
 	port, portErr := urlPort(u)
 	switch {
 	case host == "":
-		return host, errUnsafeURL{"no host"}
+		return host, unsafeURL("no host")
 	case portErr != nil:
-		return host, errUnsafeURL{portErr.Error()}
+		return host, unsafeURL(portErr.Error())
 	case u.User != nil:
-		return host, errUnsafeURL{"user-info in URL"}
+		return host, unsafeURL("user-info in URL")
 	case u.Scheme == "http" && !isLoopback(host):
-		return host, errUnsafeURL{"plain http to a non-loopback host"}
+		return host, unsafeURL("plain http to a non-loopback host")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return host, errUnsafeURL{"scheme not allowed"}
+		return host, unsafeURL("scheme not allowed")
 	case len(allowedHosts) > 0 && !hostAllowed(allowedHosts, host, port):
-		return host, errUnsafeURL{"host " + host + " not in REDIRECT_ALLOWED_HOSTS"}
+		return host, unsafeURL("host " + host + " not in REDIRECT_ALLOWED_HOSTS")
 	}
 	return host, nil
 }
