@@ -48,10 +48,7 @@ func (h *Handler) logRecord(rec *record) {
 	} else if rec.status >= 400 {
 		level = slog.LevelWarn
 	}
-	// Room for the optional attributes too, so appending them does not
-	// copy the slice.
-	attrs := make([]slog.Attr, 0, 14)
-	attrs = append(attrs,
+	attrs := []slog.Attr{
 		slog.String("request_id", rec.requestID),
 		slog.String("apigw_request_id", rec.apiRequestID),
 		slog.String("payload_format", rec.format.String()),
@@ -63,7 +60,7 @@ func (h *Handler) logRecord(rec *record) {
 		slog.Float64("discovery_ms", ms(rec.creds.discovery)),
 		slog.Bool("stale_credentials", rec.creds.stale),
 		slog.Float64("duration_ms", ms(h.opts.Now().Sub(rec.start))),
-	)
+	}
 	if rec.code != "" {
 		attrs = append(attrs, slog.String("code", string(rec.code)))
 	}
