@@ -49,7 +49,7 @@ type Options struct {
 	TokenCookie          string        // cookie carrying the customer token; "" for none
 	AllowedOrigins       []string      // origins answered with CORS headers and preflights
 	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
-	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
+	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl, as AllowedHost writes them; empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
 	Now                  func() time.Time
@@ -81,7 +81,6 @@ func New(opts Options) *Handler {
 	if opts.CredentialBudget <= 0 {
 		opts.CredentialBudget = 4 * time.Second
 	}
-	opts.RedirectAllowedHosts = allowedHosts(opts.RedirectAllowedHosts)
 	return &Handler{
 		opts: opts,
 		mapper: apigw.NewMapper(apigw.Options{

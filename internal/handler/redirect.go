@@ -117,18 +117,6 @@ func AllowedHost(entry string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// allowedHosts normalises the allow-list with AllowedHost, leaving out
-// entries that can never match (configuration refuses them first).
-func allowedHosts(entries []string) []string {
-	var out []string
-	for _, e := range entries {
-		if h, err := AllowedHost(e); err == nil {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
 // isHostName reports whether s is a DNS host name in lower case: dot-
 // separated labels of letters, digits and hyphens, 1-63 bytes each, no
 // label starting or ending with a hyphen.
