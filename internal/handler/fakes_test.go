@@ -92,6 +92,10 @@ func (f *fakeAIM) CustomerAccessToken(ctx context.Context, creds aim.Credentials
 	return aim.AccessToken{Token: testAccess, AccountManagementURL: testAccountURL}, nil
 }
 
+// The fake has no connections to warm up.
+func (f *fakeAIM) WarmUpService(context.Context) func() error { return func() error { return nil } }
+func (f *fakeAIM) WarmUpStore(context.Context, string) error  { return nil }
+
 // fakeClock is a settable clock.
 type fakeClock struct{ t time.Time }
 

@@ -28,10 +28,13 @@ type KeySource interface {
 	Refresh(ctx context.Context) (key string, refreshed bool, err error)
 }
 
-// AIM is the part of the AIM client the handler uses (see aim.Client).
+// AIM is the part of the AIM client the handler uses (see aim.Client). The
+// warm-ups leave connections in its pool ahead of the calls that need them.
 type AIM interface {
 	GetEndPoint(ctx context.Context, apiKey string) (aim.Endpoint, error)
 	CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
+	WarmUpService(ctx context.Context) (wait func() error)
+	WarmUpStore(ctx context.Context, endpointURL string) error
 }
 
 // ClientLimit counts AIM's refusals per client (see clientlimit.Limiter).
@@ -93,12 +96,14 @@ func New(opts Options) *Handler {
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
 // request, and warms the connections to AIM up: the service host's while
-// Secrets Manager answers, the store host's after discovery. A failure is
+// Secrets Manager answers, the store host's after discovery, so that the
+// first request after init pays one round trip, not three. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
-	defer h.warmUpService(ctx)()
+	waitService := h.opts.AIM.WarmUpService(ctx)
+	defer func() { h.logWarmUp(waitService()) }()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
@@ -110,9 +115,17 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.log.Warn(msg, "error", err.Error())
 		return
 	}
-	h.warmUpStore(ctx, creds.Endpoint.URL)
+	h.logWarmUp(h.opts.AIM.WarmUpStore(ctx, creds.Endpoint.URL))
 	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
+}
+
+// logWarmUp logs a failed warm-up at WARN: it costs the first request a
+// new connection, nothing more.
+func (h *Handler) logWarmUp(err error) {
+	if err != nil {
+		h.log.Warn("AIM warm-up failed; the first request will connect", "error", err.Error())
+	}
 }
 
 // Invoke is the Lambda entry point (it implements lambda.Handler): the
