@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,7 @@ func AllowedHost(entry string) (string, error) {
 			port = ""
 		}
 	}
-	if net.ParseIP(host) == nil && !isHostName(host) {
+	if net.ParseIP(host) == nil && (len(host) > 253 || !hostName.MatchString(host)) {
 		return "", errNotHost
 	}
 	if port == "" {
@@ -117,25 +118,10 @@ func AllowedHost(entry string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// isHostName reports whether s is a DNS host name in lower case: dot-
-// separated labels of letters, digits and hyphens, 1-63 bytes each, no
-// label starting or ending with a hyphen.
-func isHostName(s string) bool {
-	if len(s) == 0 || len(s) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(s, ".") {
-		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			if c := label[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
+// hostName matches a DNS host name in lower case: dot-separated labels of
+// letters, digits and hyphens, 1-63 bytes each, none starting or ending
+// with a hyphen (and at most 253 bytes in all, checked beside it).
+var hostName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 func isLoopback(host string) bool {
 	if host == "localhost" {
