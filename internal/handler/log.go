@@ -41,6 +41,7 @@ func (rec *record) redact(s string) string {
 	return s
 }
 
+// logRecord writes the invocation's log line, then its metric record.
 func (h *Handler) logRecord(rec *record) {
 	level := slog.LevelInfo
 	if rec.status >= 500 {
@@ -72,18 +73,12 @@ func (h *Handler) logRecord(rec *record) {
 	}
 	h.log.LogAttrs(context.Background(), level, "invocation", attrs...)
 	// Like slog, a failed stdout write is not the caller's problem.
-	_ = h.opts.Metrics.Emit(rec.invocation())
+	_ = h.opts.Metrics.Emit(emf.Invocation{
+		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
+		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
+		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
+	})
 }
 
 // ms is d in milliseconds, to the microsecond.
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// invocation is what the metric record of rec says: the final answer's
-// outcome, code and status, and the time spent upstream.
-func (rec *record) invocation() emf.Invocation {
-	return emf.Invocation{
-		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
-		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
-		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
-	}
-}
