@@ -5,6 +5,7 @@ package handler
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,7 +49,7 @@ type Options struct {
 	Keys                 KeySource
 	AIM                  AIM
 	Limit                ClientLimit   // nil: no per-client limit
-	CredentialBudget     time.Duration // bound on fetching credentials in one request
+	CredentialBudget     time.Duration // bound on fetching credentials in one request; default 4s
 	TokenCookie          string        // cookie carrying the customer token; "" for none
 	AllowedOrigins       []string      // origins answered with CORS headers and preflights
 	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
@@ -75,14 +76,10 @@ type Handler struct {
 
 // New builds a Handler.
 func New(opts Options) *Handler {
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.Default())
+	opts.CredentialBudget = cmp.Or(opts.CredentialBudget, 4*time.Second)
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.CredentialBudget <= 0 {
-		opts.CredentialBudget = 4 * time.Second
 	}
 	return &Handler{
 		opts: opts,
