@@ -63,7 +63,8 @@ type Options struct {
 	Policy stale.Options
 }
 
-// answerMargin is kept back from the Lambda deadline for answering.
+// answerMargin is kept back from the Lambda deadline for answering, so that
+// a slow AIM is answered 504 before Lambda ends the invocation.
 const answerMargin = 250 * time.Millisecond
 
 // Handler answers API Gateway events. Build it with New.
@@ -163,8 +164,11 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err erro
 	}()
 	req = h.mapper.Parse(payload)
 	rec.format, rec.apiRequestID, rec.click = req.Format, req.RequestID, req.Method == http.MethodGet
-	ctx, cancel := leaveAnswerMargin(ctx)
-	defer cancel()
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
+		defer cancel()
+	}
 	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
 }
 
@@ -174,16 +178,6 @@ func requestID(ctx context.Context) (id string) {
 		id = lc.AwsRequestID
 	}
 	return id
-}
-
-// leaveAnswerMargin ends ctx answerMargin before the Lambda deadline, so
-// that a slow AIM is answered 504 before Lambda ends the invocation.
-func leaveAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return ctx, func() {}
-	}
-	return context.WithDeadline(ctx, deadline.Add(-answerMargin))
 }
 
 // answer builds the answer to req once, and is the one place the log
