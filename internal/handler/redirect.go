@@ -2,6 +2,7 @@ package handler
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"regexp"
@@ -80,15 +81,13 @@ func hostAllowed(allowed []string, host, port string) bool {
 	return port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
 }
 
-// errNotHost is an allowed-host entry that can never match a URL's host.
-var errNotHost = errors.New("not a host such as aim.example.com or aim.example.com:8443")
-
 // AllowedHost returns an entry of the AccountManagementUrl allow-list as
 // it is compared: a host name or IP address in lower case, with a port
 // only when it is not https's 443. An entry with a scheme, path, query,
 // user-info, an empty or unparsable port, or characters no host name has
-// can never match, and is an error.
+// can never match, and is an error that quotes it.
 func AllowedHost(entry string) (string, error) {
+	errNotHost := fmt.Errorf("%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", entry)
 	s := strings.ToLower(strings.TrimSpace(entry))
 	if s == "" || strings.ContainsAny(s, "/?#@ \\") {
 		return "", errNotHost
