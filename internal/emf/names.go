@@ -26,15 +26,8 @@ const (
 	DimensionCode            = "Code"
 )
 
-// Outcome values.
-const (
-	OutcomeRedirect   = "redirect"
-	OutcomeJSON       = "json"
-	OutcomePreflight  = "preflight"
-	OutcomeError      = "error"
-	OutcomeUnreadable = "unreadable" // the event itself could not be decoded
-	OutcomeUnknown    = "unknown"    // stands in for an empty Outcome
-)
+// OutcomeUnknown is the Outcome dimension of a record whose Outcome is blank.
+const OutcomeUnknown = "unknown"
 
 // CodeOK is the Code dimension of an answer that is not a problem.
 const CodeOK = "ok"

@@ -19,7 +19,7 @@ import (
 // Invocation is what one invocation's record says. It holds no secret,
 // token or URL, so a record cannot leak one.
 type Invocation struct {
-	Outcome           string // OutcomeRedirect, OutcomeJSON, ...
+	Outcome           string // the answer's: redirect, json, preflight, error or unreadable
 	Code              string // the problem code; empty: CodeOK
 	Status            int    // the HTTP status answered
 	Click             bool   // a GET: the button's click, the denominator of every share alarm
