@@ -1,6 +1,9 @@
 package apigw
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // Code is the machine-readable error code of a problem answer. The set is
 // closed: every failure the function answers maps to exactly one of these.
@@ -70,15 +73,11 @@ func (p Problem) body() problemBody {
 	if !ok {
 		p.Code, k = CodeInternal, problemKinds[CodeInternal]
 	}
-	detail := p.Detail
-	if detail == "" {
-		detail = k.detail
-	}
 	return problemBody{
 		Type:         fmt.Sprintf("urn:aim-cards:problem:%s", p.Code),
 		Title:        k.title,
 		Status:       k.status,
-		Detail:       detail,
+		Detail:       cmp.Or(p.Detail, k.detail),
 		Code:         p.Code,
 		AIMErrorCode: p.AIMErrorCode,
 	}
@@ -97,9 +96,5 @@ func (e *RequestError) Error() string {
 
 // Problem turns the error into the answer's problem.
 func (e *RequestError) Problem() Problem {
-	code := e.Code
-	if code == "" {
-		code = CodeInvalidRequest
-	}
-	return Problem{Code: code, Detail: e.Detail}
+	return Problem{Code: cmp.Or(e.Code, CodeInvalidRequest), Detail: e.Detail}
 }
