@@ -7,6 +7,7 @@
 package emf
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,10 +60,7 @@ func New(opts Options) (*Writer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ns := strings.TrimSpace(opts.Namespace)
-	if ns == "" {
-		ns = DefaultNamespace
-	}
+	ns := cmp.Or(strings.TrimSpace(opts.Namespace), DefaultNamespace)
 	if err := checkNamespace(ns); err != nil {
 		return nil, err
 	}
