@@ -72,7 +72,6 @@ type Handler struct {
 	opts   Options
 	mapper *apigw.Mapper
 	creds  *credentials
-	log    *slog.Logger
 }
 
 // New builds a Handler.
@@ -88,7 +87,6 @@ func New(opts Options) *Handler {
 			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
 		}),
 		creds: newCredentials(opts),
-		log:   opts.Logger,
 	}
 }
 
@@ -110,11 +108,11 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		if errors.Is(context.Cause(ctx), stale.ErrCutShort) { // not the upstream's failure: no back-off
 			msg = "credential prefetch cut short by init's " + budget.String() + " budget; the first request will try again"
 		}
-		h.log.Warn(msg, "error", err.Error())
+		h.opts.Logger.Warn(msg, "error", err.Error())
 		return
 	}
 	h.logWarmUp(h.opts.AIM.WarmUpStore(ctx, creds.Endpoint.URL))
-	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
+	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
 
@@ -122,7 +120,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 // new connection, nothing more.
 func (h *Handler) logWarmUp(err error) {
 	if err != nil {
-		h.log.Warn("AIM warm-up failed; the first request will connect", "error", err.Error())
+		h.opts.Logger.Warn("AIM warm-up failed; the first request will connect", "error", err.Error())
 	}
 }
 
@@ -157,7 +155,7 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err erro
 	var req apigw.Request
 	defer func() {
 		if p := recover(); p != nil {
-			h.log.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
+			h.opts.Logger.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
 			out = h.answer(rec, req, h.fail(rec, errInternal))
 		}
 		h.logRecord(rec)

@@ -71,7 +71,7 @@ func (h *Handler) logRecord(rec *record) {
 	if rec.urlHost != "" {
 		attrs = append(attrs, slog.String("url_host", rec.urlHost))
 	}
-	h.log.LogAttrs(context.Background(), level, "invocation", attrs...)
+	h.opts.Logger.LogAttrs(context.Background(), level, "invocation", attrs...)
 	// Like slog, a failed stdout write is not the caller's problem.
 	_ = h.opts.Metrics.Emit(emf.Invocation{
 		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
