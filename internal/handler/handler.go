@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
@@ -50,9 +49,7 @@ type Options struct {
 	AIM                  AIM
 	Limit                ClientLimit   // nil: no per-client limit
 	CredentialBudget     time.Duration // bound on fetching credentials in one request; default 4s
-	TokenCookie          string        // cookie carrying the customer token; "" for none
-	AllowedOrigins       []string      // origins answered with CORS headers and preflights
-	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
+	Mapping              apigw.Options // how events are read and answered: token cookie, origins, error page
 	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl, as AllowedHost writes them; empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
@@ -82,11 +79,9 @@ func New(opts Options) *Handler {
 		opts.Now = time.Now
 	}
 	return &Handler{
-		opts: opts,
-		mapper: apigw.NewMapper(apigw.Options{
-			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
-		}),
-		creds: newCredentials(opts),
+		opts:   opts,
+		mapper: apigw.NewMapper(opts.Mapping),
+		creds:  newCredentials(opts),
 	}
 }
 
