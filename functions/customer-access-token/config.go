@@ -57,7 +57,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
 		AllowedOrigins:       p.list("ALLOWED_ORIGINS", func(s string) string { return strings.TrimSuffix(s, "/") }, origin),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
-		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", nil, redirectHost),
+		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", nil, handler.AllowedHost),
 		EndpointHosts:        endpointHosts,
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
@@ -211,16 +211,6 @@ func origin(o string) (string, error) {
 	}
 	if u, _ := url.Parse(norm); u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return "", fmt.Errorf("%q is plain http to a host that is not loopback; use https", o)
-	}
-	return norm, nil
-}
-
-// redirectHost reads a host[:port] value for the AccountManagementUrl
-// allow-list.
-func redirectHost(h string) (string, error) {
-	norm, err := handler.AllowedHost(h)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", h)
 	}
 	return norm, nil
 }

@@ -16,9 +16,11 @@ const (
 	envLogFormat = "AWS_LAMBDA_LOG_FORMAT"
 )
 
-// lambdaLevels maps Lambda's application log levels onto slog's. slog has
-// no TRACE or FATAL: TRACE logs what DEBUG does, FATAL what ERROR does.
+// lambdaLevels maps Lambda's application log levels (none set: INFO) onto
+// slog's. slog has no TRACE or FATAL: TRACE logs what DEBUG does, FATAL
+// what ERROR does.
 var lambdaLevels = map[string]slog.Level{
+	"":      slog.LevelInfo,
 	"TRACE": slog.LevelDebug,
 	"DEBUG": slog.LevelDebug,
 	"INFO":  slog.LevelInfo,
@@ -33,9 +35,6 @@ var lambdaLevels = map[string]slog.Level{
 func newLogger(getenv func(string) string, out io.Writer) *slog.Logger {
 	rawLevel := strings.TrimSpace(getenv(envLogLevel))
 	level, knownLevel := lambdaLevels[strings.ToUpper(rawLevel)]
-	if rawLevel == "" {
-		level, knownLevel = slog.LevelInfo, true
-	}
 	opts := &slog.HandlerOptions{Level: level}
 	rawFormat := strings.TrimSpace(getenv(envLogFormat))
 	var h slog.Handler

@@ -107,7 +107,7 @@ func TestMetricsFromEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Emit(emf.Invocation{Outcome: emf.OutcomeJSON, Status: 200}); err != nil {
+	if err := w.Emit(emf.Invocation{Outcome: "json", Status: 200}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := emfspec.Extract(out.Bytes())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/clientlimit"
 	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/handler"
@@ -74,14 +75,14 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 		limit.DB = dynamodb.NewFromConfig(awsCfg)
 	}
 	return handler.New(handler.Options{
-		Keys:                 keys,
-		AIM:                  client,
-		Policy:               policy,
-		Limit:                clientlimit.New(limit),
-		CredentialBudget:     cfg.AIMTimeout,
-		TokenCookie:          cfg.TokenCookie,
-		AllowedOrigins:       cfg.AllowedOrigins,
-		ErrorRedirectURL:     cfg.ErrorRedirectURL,
+		Keys:             keys,
+		AIM:              client,
+		Policy:           policy,
+		Limit:            clientlimit.New(limit),
+		CredentialBudget: cfg.AIMTimeout,
+		Mapping: apigw.Options{
+			TokenCookie: cfg.TokenCookie, AllowedOrigins: cfg.AllowedOrigins, ErrorRedirectURL: cfg.ErrorRedirectURL,
+		},
 		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
 		Logger:               log,
 		Metrics:              metrics,

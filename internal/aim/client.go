@@ -26,8 +26,6 @@ const (
 	headerDeviceID   = "DeviceId"
 )
 
-const defaultTimeout = 4 * time.Second
-
 // maxBodyBytes bounds an answer's body; a larger body is an upstream error.
 const maxBodyBytes = 1 << 20
 
@@ -89,7 +87,7 @@ func NewClient(opts Options) (*Client, error) {
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
 		appID:         opts.AppID,
-		timeout:       cmp.Or(opts.Timeout, defaultTimeout),
+		timeout:       cmp.Or(opts.Timeout, 4*time.Second),
 	}, nil
 }
 

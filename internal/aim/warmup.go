@@ -53,7 +53,6 @@ func (c *Client) WarmUp(ctx context.Context, baseURL string) error {
 		return fmt.Errorf("aim: warm-up of %s: %w", u.Host, withoutURL(err))
 	}
 	return resp.Body.Close() // a HEAD answer has no body to read
-
 }
 
 // WarmUpService starts WarmUp for AIM's service host, which GetEndPoint

@@ -61,15 +61,14 @@ var errALB = &RequestError{Param: "event source", Detail: "Application Load Bala
 // multi-value maps; an ALB event has requestContext.elb. (aws-lambda-go's
 // request types each hold one format, and many fields never read.)
 type payload struct {
-	Version               string              `json:"version"`
-	HTTPMethod            string              `json:"httpMethod"`
-	RawQueryString        string              `json:"rawQueryString"`
-	Cookies               []string            `json:"cookies"`
-	Headers               map[string]string   `json:"headers"`
-	MultiValueHeaders     map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters map[string]string   `json:"queryStringParameters"`
-	MultiValueQuery       map[string][]string `json:"multiValueQueryStringParameters"`
-	RequestContext        struct {
+	Version           string              `json:"version"`
+	HTTPMethod        string              `json:"httpMethod"`
+	RawQueryString    string              `json:"rawQueryString"`
+	Cookies           []string            `json:"cookies"`
+	Headers           map[string]string   `json:"headers"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	MultiValueQuery   map[string][]string `json:"multiValueQueryStringParameters"`
+	RequestContext    struct {
 		RequestID  string          `json:"requestId"`
 		Authorizer json.RawMessage `json:"authorizer"`
 		ELB        json.RawMessage `json:"elb"`
@@ -105,7 +104,7 @@ func decode(b []byte) (event, error) {
 // fromV1 normalises a REST API event. The multi-value maps carry every
 // repeated header and parameter; the single-value maps only the last one.
 func fromV1(p payload) event {
-	ev := event{
+	return event{
 		Format:     FormatREST,
 		Method:     strings.ToUpper(p.HTTPMethod),
 		Headers:    lowerKeys(p.MultiValueHeaders, p.Headers),
@@ -114,25 +113,17 @@ func fromV1(p payload) event {
 		RequestID:  p.RequestContext.RequestID,
 		SourceIP:   p.RequestContext.Identity.SourceIP,
 	}
-	if len(ev.Query.values) == 0 {
-		ev.Query.values = single(p.QueryStringParameters)
-	}
-	return ev
 }
 
 // fromV2 normalises an HTTP API event. Its queryStringParameters comma-join
 // repeated parameters, so the raw query string is the one read, parameter
 // by parameter.
 func fromV2(p payload) event {
-	q := query{values: single(p.QueryStringParameters)}
-	if p.RawQueryString != "" {
-		q = parseQuery(p.RawQueryString)
-	}
 	return event{
 		Format:     FormatHTTP,
 		Method:     strings.ToUpper(p.RequestContext.HTTP.Method),
 		Headers:    lowerKeys(nil, p.Headers),
-		Query:      q,
+		Query:      parseQuery(p.RawQueryString),
 		Cookies:    p.Cookies,
 		Authorizer: hasAuthorizer(p.RequestContext.Authorizer),
 		RequestID:  p.RequestContext.RequestID,
@@ -166,14 +157,6 @@ func lowerKeys(multi map[string][]string, one map[string]string) map[string][]st
 	for k, v := range one {
 		k = strings.ToLower(k)
 		out[k] = append(out[k], v)
-	}
-	return out
-}
-
-func single(m map[string]string) url.Values {
-	out := make(url.Values, len(m))
-	for k, v := range m {
-		out[k] = []string{v}
 	}
 	return out
 }

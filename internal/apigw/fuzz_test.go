@@ -107,8 +107,8 @@ func checkRequest(t *testing.T, req Request) {
 	if re.Param == "" || (re.Detail == "" && p.Code != CodeMethodNotAllowed && p.Code != CodeOriginNotAllowed) {
 		t.Fatalf("got RequestError %+v, want Param and Detail set", re)
 	}
-	if p.Code.Status() < 400 || p.Code.Status() > 499 {
-		t.Fatalf("got status %d for %v, want a 4xx", p.Code.Status(), req.Err)
+	if status := p.body().Status; status < 400 || status > 499 {
+		t.Fatalf("got status %d for %v, want a 4xx", status, req.Err)
 	}
 }
 

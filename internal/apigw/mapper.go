@@ -25,7 +25,6 @@ type Mapper struct {
 // out (configuration refuses such a value before it gets here).
 func NewMapper(opts Options) *Mapper {
 	m := &Mapper{opts: opts}
-	m.origins = make([]string, 0, len(opts.AllowedOrigins))
 	for _, o := range opts.AllowedOrigins {
 		if n, err := NormalizeOrigin(o); err == nil {
 			m.origins = append(m.origins, n)

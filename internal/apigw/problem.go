@@ -1,12 +1,15 @@
 package apigw
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // Code is the machine-readable error code of a problem answer. The set is
 // closed: every failure the function answers maps to exactly one of these.
 type Code string
 
-// The error codes, with the HTTP status each one answers with in Status.
+// The error codes; problemKinds gives each one its HTTP status.
 const (
 	CodeInvalidRequest   Code = "invalid_request"
 	CodeMissingToken     Code = "missing_token"
@@ -47,14 +50,6 @@ var problemKinds = map[Code]struct {
 	CodeInternal:         {500, "Internal error", "Internal error.", ""},
 }
 
-// Status is the HTTP status the code answers with.
-func (c Code) Status() int {
-	if k, ok := problemKinds[c]; ok {
-		return k.status
-	}
-	return 500
-}
-
 // Problem is an RFC 9457 problem answer with the function's code.
 type Problem struct {
 	Code         Code
@@ -78,15 +73,11 @@ func (p Problem) body() problemBody {
 	if !ok {
 		p.Code, k = CodeInternal, problemKinds[CodeInternal]
 	}
-	detail := p.Detail
-	if detail == "" {
-		detail = k.detail
-	}
 	return problemBody{
 		Type:         fmt.Sprintf("urn:aim-cards:problem:%s", p.Code),
 		Title:        k.title,
 		Status:       k.status,
-		Detail:       detail,
+		Detail:       cmp.Or(p.Detail, k.detail),
 		Code:         p.Code,
 		AIMErrorCode: p.AIMErrorCode,
 	}
@@ -105,9 +96,5 @@ func (e *RequestError) Error() string {
 
 // Problem turns the error into the answer's problem.
 func (e *RequestError) Problem() Problem {
-	code := e.Code
-	if code == "" {
-		code = CodeInvalidRequest
-	}
-	return Problem{Code: code, Detail: e.Detail}
+	return Problem{Code: cmp.Or(e.Code, CodeInvalidRequest), Detail: e.Detail}
 }

@@ -20,7 +20,7 @@ type query struct {
 // A pair whose name does not decode can be no parameter the function reads
 // (none of their names needs an escape), so it is dropped.
 func parseQuery(raw string) query {
-	q := query{values: url.Values{}}
+	q := query{values: url.Values{}, broken: map[string]struct{}{}}
 	for pair := range strings.SplitSeq(raw, "&") {
 		if pair == "" {
 			continue
@@ -32,9 +32,6 @@ func parseQuery(raw string) query {
 		}
 		value, err := url.QueryUnescape(rawValue)
 		if err != nil {
-			if q.broken == nil {
-				q.broken = map[string]struct{}{}
-			}
 			q.broken[strings.ToLower(name)] = struct{}{}
 			continue
 		}

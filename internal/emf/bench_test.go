@@ -13,7 +13,7 @@ func BenchmarkEmit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	inv := Invocation{Outcome: OutcomeRedirect, Status: 302, Click: true, AIMCalled: true, AIMLatency: 182417 * time.Microsecond,
+	inv := Invocation{Outcome: "redirect", Status: 302, Click: true, AIMCalled: true, AIMLatency: 182417 * time.Microsecond,
 		CredentialLatency: 35 * time.Microsecond, RequestID: "8f5c3a8e-1b7e-4d5e-9a51-3f0b2f8e6c11", APIRequestID: "Qm3xKh0pIAMEbXw="}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -5,10 +5,12 @@ import (
 	"time"
 )
 
-// record is one EMF line: the metadata under _aws, then the dimensions, the
-// metrics and the properties as members of the root, named as in names.go
-// (TestRecordMembers keeps the two equal). A new metric is a member here,
-// its name in names.go, and its declaration in directives.
+// record is one EMF line: the metadata under _aws, then as members of the
+// root the dimensions and metrics, named as in names.go (TestRecordMembers
+// keeps the two equal), and the properties request_id, apigw_request_id and
+// status, which join the record to the log line and access log. A new
+// metric is a member here, its name in names.go, and its declaration in
+// directives.
 type record struct {
 	AWS               metadata `json:"_aws"`
 	FunctionName      string   `json:"FunctionName"`

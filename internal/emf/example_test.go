@@ -18,7 +18,7 @@ func ExampleWriter_Emit() {
 		panic(err)
 	}
 	_ = w.Emit(emf.Invocation{
-		Outcome: emf.OutcomeRedirect, Status: 302, Click: true,
+		Outcome: "redirect", Status: 302, Click: true,
 		AIMCalled: true, AIMLatency: 182417 * time.Microsecond, CredentialLatency: 0,
 		RequestID: "8f5c3a8e-1b7e-4d5e-9a51-3f0b2f8e6c11", APIRequestID: "Qm3xKh0pIAMEbXw=",
 	})

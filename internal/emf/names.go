@@ -26,15 +26,8 @@ const (
 	DimensionCode            = "Code"
 )
 
-// Outcome values.
-const (
-	OutcomeRedirect   = "redirect"
-	OutcomeJSON       = "json"
-	OutcomePreflight  = "preflight"
-	OutcomeError      = "error"
-	OutcomeUnreadable = "unreadable" // the event itself could not be decoded
-	OutcomeUnknown    = "unknown"    // stands in for an empty Outcome
-)
+// OutcomeUnknown is the Outcome dimension of a record whose Outcome is blank.
+const OutcomeUnknown = "unknown"
 
 // CodeOK is the Code dimension of an answer that is not a problem.
 const CodeOK = "ok"
@@ -45,18 +38,4 @@ const (
 	codeUpstreamError   = "upstream_error"
 	codeUpstreamTimeout = "upstream_timeout"
 	codeUnavailable     = "unavailable"
-)
-
-// Property names: members of the record that are not dimensions, so they
-// create no metrics, but join the record to the log line and access log.
-const (
-	PropertyRequestID    = "request_id"
-	PropertyAPIRequestID = "apigw_request_id"
-	PropertyStatus       = "status"
-)
-
-// Fallbacks for a Writer built outside Lambda (local runs, tests).
-const (
-	localFunctionName    = "local"
-	localFunctionVersion = "$LATEST"
 )

@@ -7,20 +7,20 @@
 package emf
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
 // Invocation is what one invocation's record says. It holds no secret,
 // token or URL, so a record cannot leak one.
 type Invocation struct {
-	Outcome           string // OutcomeRedirect, OutcomeJSON, ...
+	Outcome           string // the answer's: redirect, json, preflight, error or unreadable
 	Code              string // the problem code; empty: CodeOK
 	Status            int    // the HTTP status answered
 	Click             bool   // a GET: the button's click, the denominator of every share alarm
@@ -46,14 +46,13 @@ type Options struct {
 type Writer struct {
 	out           io.Writer
 	now           func() time.Time
-	name, version string         // the FunctionName and FunctionVersion dimensions
-	directives    [2][]directive // [1] declares AIMLatency
-	probe         []directive    // ProbeSuccess by FunctionName
-	warm          atomic.Bool
-	mu            sync.Mutex // one record's Write at a time
+	namespace     string
+	name, version string     // the FunctionName and FunctionVersion dimensions
+	mu            sync.Mutex // one record at a time, and guards warm
+	warm          bool       // a record was written: the cold start is counted
 }
 
-// New builds a Writer; the directives are built here, once.
+// New builds a Writer.
 func New(opts Options) (*Writer, error) {
 	if opts.Out == nil {
 		return nil, errors.New("emf: no output")
@@ -61,19 +60,14 @@ func New(opts Options) (*Writer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ns := strings.TrimSpace(opts.Namespace)
-	if ns == "" {
-		ns = DefaultNamespace
-	}
+	ns := cmp.Or(strings.TrimSpace(opts.Namespace), DefaultNamespace)
 	if err := checkNamespace(ns); err != nil {
 		return nil, err
 	}
 	return &Writer{
-		out: opts.Out, now: opts.Now,
-		name:       dimensionValue(opts.FunctionName, localFunctionName),
-		version:    dimensionValue(opts.FunctionVersion, localFunctionVersion),
-		directives: [2][]directive{directives(ns, false), directives(ns, true)},
-		probe:      []directive{{ns, [][]string{{DimensionFunctionName}}, []metric{{MetricProbeSuccess, "Count"}}}},
+		out: opts.Out, now: opts.Now, namespace: ns,
+		name:    dimensionValue(opts.FunctionName, "local"),
+		version: dimensionValue(opts.FunctionVersion, "$LATEST"),
 	}, nil
 }
 
@@ -91,7 +85,7 @@ func checkNamespace(ns string) error {
 	return nil
 }
 
-// Emit writes inv's record. The first call on a Writer counts the cold
+// Emit writes inv's record. The first record of a Writer counts the cold
 // start, as a Writer lives as long as its execution environment.
 func (w *Writer) Emit(inv Invocation) error {
 	if w == nil {
@@ -99,7 +93,7 @@ func (w *Writer) Emit(inv Invocation) error {
 	}
 	code := dimensionValue(inv.Code, CodeOK)
 	rec := record{
-		AWS:               metadata{Timestamp: w.now().UnixMilli(), CloudWatchMetrics: w.directives[0]},
+		AWS:               metadata{Timestamp: w.now().UnixMilli(), CloudWatchMetrics: directives(w.namespace, inv.AIMCalled)},
 		FunctionName:      w.name,
 		FunctionVersion:   w.version,
 		Outcome:           dimensionValue(inv.Outcome, OutcomeUnknown),
@@ -111,7 +105,6 @@ func (w *Writer) Emit(inv Invocation) error {
 		UpstreamErrors:    count(code == codeUpstreamError || code == codeUpstreamTimeout),
 		Unavailable:       count(code == codeUnavailable),
 		StaleCredentials:  count(inv.Stale),
-		ColdStart:         count(!w.warm.Swap(true)),
 		CredentialLatency: millis(inv.CredentialLatency),
 		RequestID:         inv.RequestID,
 		APIRequestID:      inv.APIRequestID,
@@ -119,8 +112,11 @@ func (w *Writer) Emit(inv Invocation) error {
 	}
 	if inv.AIMCalled {
 		aim := millis(inv.AIMLatency)
-		rec.AWS.CloudWatchMetrics, rec.AIMLatency = w.directives[1], &aim
+		rec.AIMLatency = &aim
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rec.ColdStart = count(!w.warm)
 	return w.write(rec)
 }
 
@@ -131,14 +127,16 @@ func (w *Writer) Probe(ok bool, requestID string) error {
 	if w == nil {
 		return nil
 	}
-	w.warm.Store(true)
-	return w.write(probeRecord{metadata{w.now().UnixMilli(), w.probe}, w.name, count(ok), requestID})
-}
-
-// write encodes rec and its newline with one Write, one record at a time.
-func (w *Writer) write(rec any) error {
+	probe := []directive{{w.namespace, [][]string{{DimensionFunctionName}}, []metric{{MetricProbeSuccess, "Count"}}}}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.write(probeRecord{metadata{w.now().UnixMilli(), probe}, w.name, count(ok), requestID})
+}
+
+// write encodes rec and its newline with one Write, and marks the Writer
+// warm. The caller holds mu.
+func (w *Writer) write(rec any) error {
+	w.warm = true
 	if err := json.NewEncoder(w.out).Encode(rec); err != nil {
 		return fmt.Errorf("emf: write record: %w", err)
 	}

@@ -73,12 +73,13 @@ func TestEveryRecordMeetsSpecification(t *testing.T) {
 	var out bytes.Buffer
 	w := newTestWriter(t, &out)
 	emit(t, w, &out, Invocation{}) // the cold start; TestColdStartOnce covers it
-	outcomes := map[string]int{OutcomeRedirect: 302, OutcomeJSON: 200, OutcomePreflight: 204}
-	for _, outcome := range []string{OutcomeRedirect, OutcomeJSON, OutcomePreflight, OutcomeError, OutcomeUnreadable} {
+	outcomes := map[string]int{"redirect": 302, "json": 200, "preflight": 204}
+	mapper := apigw.NewMapper(apigw.Options{}) // for the status each code answers with
+	for _, outcome := range []string{"redirect", "json", "preflight", "error", "unreadable"} {
 		for _, code := range answerCodes {
 			status, ok := outcomes[outcome]
 			if code != "" {
-				status = code.Status()
+				status = mapper.Answer(apigw.Request{}, apigw.Failure(apigw.Problem{Code: code})).Status
 			} else if !ok {
 				continue // an error always has a code
 			}
@@ -140,14 +141,14 @@ func TestRecordMembers(t *testing.T) {
 	var out bytes.Buffer
 	w := newTestWriter(t, &out)
 	for _, aim := range []bool{false, true} {
-		line, _ := emit(t, w, &out, Invocation{Outcome: OutcomeRedirect, Status: 302, AIMCalled: aim, RequestID: "req-9", APIRequestID: "api-9"})
+		line, _ := emit(t, w, &out, Invocation{Outcome: "redirect", Status: 302, AIMCalled: aim, RequestID: "req-9", APIRequestID: "api-9"})
 		var root map[string]any
 		if err := json.Unmarshal(line, &root); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{"_aws", DimensionCode, DimensionFunctionName, DimensionFunctionVersion, DimensionOutcome,
 			MetricClicks, MetricColdStart, MetricCredentialLatency, MetricRequests, MetricServerErrors, MetricStaleCredentials,
-			MetricUnauthorized, MetricUnavailable, MetricUpstreamErrors, PropertyAPIRequestID, PropertyRequestID, PropertyStatus}
+			MetricUnauthorized, MetricUnavailable, MetricUpstreamErrors, "apigw_request_id", "request_id", "status"}
 		if aim {
 			want = append(want, MetricAIMLatency)
 		}
@@ -155,7 +156,7 @@ func TestRecordMembers(t *testing.T) {
 		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) {
 			t.Errorf("AIMCalled %v: got members %v, want %v", aim, got, want)
 		}
-		props := fmt.Sprint(root[PropertyRequestID], " ", root[PropertyAPIRequestID], " ", root[PropertyStatus], " ", root[DimensionFunctionName], " ", root[DimensionFunctionVersion])
+		props := fmt.Sprint(root["request_id"], " ", root["apigw_request_id"], " ", root["status"], " ", root[DimensionFunctionName], " ", root[DimensionFunctionVersion])
 		if props != "req-9 api-9 302 cat-fn 7" {
 			t.Errorf("got request_id, apigw_request_id, status, function name and version %q, want %q", props, "req-9 api-9 302 cat-fn 7")
 		}
@@ -189,13 +190,13 @@ func TestProbeRecord(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &root); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"_aws", DimensionFunctionName, MetricProbeSuccess, PropertyRequestID}
+		want := []string{"_aws", DimensionFunctionName, MetricProbeSuccess, "request_id"}
 		slices.Sort(want)
-		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) || root[PropertyRequestID] != "req-5" {
-			t.Errorf("got members %v (request_id %v), want %v (req-5)", got, root[PropertyRequestID], want)
+		if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, want) || root["request_id"] != "req-5" {
+			t.Errorf("got members %v (request_id %v), want %v (req-5)", got, root["request_id"], want)
 		}
 	}
-	_, points := emit(t, w, &out, Invocation{Outcome: OutcomeRedirect, Status: 302, Click: true})
+	_, points := emit(t, w, &out, Invocation{Outcome: "redirect", Status: 302, Click: true})
 	if got := points["FunctionName/"+MetricColdStart]; got != 0 {
 		t.Errorf("the click after the probe: got ColdStart %v, want 0 (the probe started the environment)", got)
 	}
@@ -210,7 +211,7 @@ func TestColdStartOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if err := w.Emit(Invocation{Outcome: OutcomeJSON, Status: 200}); err != nil {
+			if err := w.Emit(Invocation{Outcome: "json", Status: 200}); err != nil {
 				t.Error(err)
 			}
 		})
@@ -252,7 +253,7 @@ func TestLatencies(t *testing.T) {
 		{1500 * time.Nanosecond, 0, 0.001, 0},
 		{-time.Second, -time.Millisecond, 0, 0},
 	} {
-		_, points := emit(t, w, &out, Invocation{Outcome: OutcomeJSON, Status: 200, AIMCalled: true, AIMLatency: tc.aim, CredentialLatency: tc.cred})
+		_, points := emit(t, w, &out, Invocation{Outcome: "json", Status: 200, AIMCalled: true, AIMLatency: tc.aim, CredentialLatency: tc.cred})
 		if got := points["FunctionName/"+MetricAIMLatency]; got != tc.wantAIM {
 			t.Errorf("AIMLatency %v: got %v ms, want %v", tc.aim, got, tc.wantAIM)
 		}
@@ -274,7 +275,7 @@ func TestHostileStrings(t *testing.T) {
 		if err := json.Unmarshal(line, &root); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := root[PropertyRequestID], strings.ToValidUTF8(s, "\uFFFD"); got != want {
+		if got, want := root["request_id"], strings.ToValidUTF8(s, "\uFFFD"); got != want {
 			t.Errorf("got request_id %q, want %q", got, want)
 		}
 		if strings.TrimSpace(s) == "" && (root[DimensionOutcome] != OutcomeUnknown || root[DimensionCode] != CodeOK) {
@@ -291,7 +292,7 @@ func TestLocalFallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Emit(Invocation{Outcome: OutcomeJSON, Status: 200}); err != nil {
+	if err := w.Emit(Invocation{Outcome: "json", Status: 200}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := emfspec.Extract(out.Bytes())
@@ -323,7 +324,7 @@ func TestNewRejects(t *testing.T) {
 func TestNilWriterWritesNothing(t *testing.T) {
 	t.Parallel()
 	var w *Writer
-	if err := w.Emit(Invocation{Outcome: OutcomeJSON}); err != nil {
+	if err := w.Emit(Invocation{Outcome: "json"}); err != nil {
 		t.Errorf("nil Writer: got %v, want nil", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/emf"
 	"github.com/aimcards/customer-access-token/internal/stale"
@@ -31,9 +32,9 @@ func BenchmarkHandleWarm(b *testing.B) {
 	}
 	h := New(Options{
 		Keys: &fakeKeys{key: testAPIKey}, AIM: client, Policy: stale.Options{TTL: time.Hour},
-		AllowedOrigins: []string{"https://shop.example.com"},
-		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Metrics:        metrics,
+		Mapping: apigw.Options{AllowedOrigins: []string{"https://shop.example.com"}},
+		Logger:  slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Metrics: metrics,
 	})
 	payload := eventFile(b, "httpapi-add-customer-card.json")
 	ctx := b.Context()

@@ -129,7 +129,7 @@ func TestBlockedClient(t *testing.T) {
 	// The error page takes the code in redirect mode.
 	limit.wait = 4*time.Minute + time.Second
 	page, _ := url.Parse("https://shop.example.com/account?lang=en")
-	h = testHandler(keys, client, &bytes.Buffer{}, func(o *Options) { o.Limit, o.ErrorRedirectURL = limit, page })
+	h = testHandler(keys, client, &bytes.Buffer{}, func(o *Options) { o.Limit, o.Mapping.ErrorRedirectURL = limit, page })
 	a = invoke(t, h, eventFile(t, "httpapi-add-customer-card.json"))
 	if a.Status != 302 || a.Headers["Location"] != "https://shop.example.com/account?lang=en&error=too_many_requests" || a.Headers["Retry-After"] != "241" {
 		t.Errorf("got %d Location %q Retry-After %q, want 302 to the error page with error=too_many_requests, Retry-After 241", a.Status, a.Headers["Location"], a.Headers["Retry-After"])

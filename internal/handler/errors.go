@@ -12,48 +12,30 @@ import (
 // errInternal stands for a bug (a recovered panic).
 var errInternal = errors.New("handler: internal error")
 
-// errSessionExpired is AIM refusing the customer's token after a refresh.
-type errSessionExpired struct{ err error }
+// answerError is a failure whose answer was decided where it happened: its
+// problem is answered, its message and cause go to the log.
+type answerError struct {
+	problem apigw.Problem
+	msg     string
+	err     error
+}
 
-func (e errSessionExpired) Error() string { return "customer token refused: " + e.err.Error() }
-func (e errSessionExpired) Unwrap() error { return e.err }
+func (e *answerError) Error() string { return e.msg + ": " + e.err.Error() }
+func (e *answerError) Unwrap() error { return e.err }
 
-// errForbidden is AIM answering 403 for the customer after a refresh: the
-// request is not allowed, which is not an expired session.
-type errForbidden struct{ err *aim.Error }
-
-func (e errForbidden) Error() string { return "customer request forbidden: " + e.err.Error() }
-func (e errForbidden) Unwrap() error { return e.err }
-
-// errRefreshTimeout is the deadline running out during the forced refresh.
-type errRefreshTimeout struct{ err error }
-
-func (e errRefreshTimeout) Error() string { return "credential refresh timed out: " + e.err.Error() }
-func (e errRefreshTimeout) Unwrap() error { return e.err }
-
-// errRefreshUnavailable is the forced refresh failing to get the ApiKey.
-type errRefreshUnavailable struct{ err error }
-
-func (e errRefreshUnavailable) Error() string { return "credential refresh failed: " + e.err.Error() }
-func (e errRefreshUnavailable) Unwrap() error { return e.err }
-
-// errUnsafeURL is an AccountManagementUrl that failed the redirect checks.
-type errUnsafeURL struct{ reason string }
-
-func (e errUnsafeURL) Error() string { return "unsafe AccountManagementUrl: " + e.reason }
+// unsafeURL is an AccountManagementUrl that failed the redirect checks.
+func unsafeURL(reason string) error {
+	return &answerError{apigw.Problem{Code: apigw.CodeUpstreamError}, "unsafe AccountManagementUrl", errors.New(reason)}
+}
 
 // problemFor is the one place that turns an error into the answer's code
 // and a detail safe to show a customer. Everything else goes to the log.
 func problemFor(err error) apigw.Problem {
 	var (
-		reqErr    *apigw.RequestError
-		aimErr    *aim.Error
-		expired   errSessionExpired
-		forbidden errForbidden
-		slow      errRefreshTimeout
-		noKey     errRefreshUnavailable
-		unsafe    errUnsafeURL
-		pastMax   *stale.PastMaxError
+		reqErr  *apigw.RequestError
+		aimErr  *aim.Error
+		decided *answerError
+		pastMax *stale.PastMaxError
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -64,16 +46,8 @@ func problemFor(err error) apigw.Problem {
 		return apigw.Problem{Code: apigw.CodeUnavailable} // an ApiKey past STALE_MAX, whatever the last failure was
 	case errors.As(err, &pastMax):
 		return apigw.Problem{Code: apigw.CodeUpstreamError} // an endpoint past STALE_MAX
-	case errors.As(err, &expired):
-		return apigw.Problem{Code: apigw.CodeSessionExpired}
-	case errors.As(err, &forbidden):
-		return apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(forbidden.err.Code, 100)}
-	case errors.As(err, &slow):
-		return apigw.Problem{Code: apigw.CodeUpstreamTimeout}
-	case errors.As(err, &noKey):
-		return apigw.Problem{Code: apigw.CodeUnavailable}
-	case errors.As(err, &unsafe):
-		return apigw.Problem{Code: apigw.CodeUpstreamError}
+	case errors.As(err, &decided):
+		return decided.problem
 	case errors.As(err, &aimErr):
 		return aimProblem(aimErr)
 	case errors.Is(err, errKeyUnavailable):

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/stale"
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -92,6 +93,10 @@ func (f *fakeAIM) CustomerAccessToken(ctx context.Context, creds aim.Credentials
 	return aim.AccessToken{Token: testAccess, AccountManagementURL: testAccountURL}, nil
 }
 
+// The fake has no connections to warm up.
+func (f *fakeAIM) WarmUpService(context.Context) func() error { return func() error { return nil } }
+func (f *fakeAIM) WarmUpStore(context.Context, string) error  { return nil }
+
 // fakeClock is a settable clock.
 type fakeClock struct{ t time.Time }
 
@@ -101,12 +106,11 @@ func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 // testHandler builds a Handler over fakes, logging into logs.
 func testHandler(keys *fakeKeys, client *fakeAIM, logs *bytes.Buffer, edit func(*Options)) *Handler {
 	opts := Options{
-		Keys:           keys,
-		AIM:            client,
-		Policy:         stale.Options{TTL: 5 * time.Minute},
-		TokenCookie:    "aim_token",
-		AllowedOrigins: []string{"https://shop.example.com"},
-		Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
+		Keys:    keys,
+		AIM:     client,
+		Policy:  stale.Options{TTL: 5 * time.Minute},
+		Mapping: apigw.Options{TokenCookie: "aim_token", AllowedOrigins: []string{"https://shop.example.com"}},
+		Logger:  slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	if edit != nil {
 		edit(&opts)

@@ -5,13 +5,13 @@ package handler
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
@@ -28,10 +28,13 @@ type KeySource interface {
 	Refresh(ctx context.Context) (key string, refreshed bool, err error)
 }
 
-// AIM is the part of the AIM client the handler uses (see aim.Client).
+// AIM is the part of the AIM client the handler uses (see aim.Client). The
+// warm-ups leave connections in its pool ahead of the calls that need them.
 type AIM interface {
 	GetEndPoint(ctx context.Context, apiKey string) (aim.Endpoint, error)
 	CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
+	WarmUpService(ctx context.Context) (wait func() error)
+	WarmUpStore(ctx context.Context, endpointURL string) error
 }
 
 // ClientLimit counts AIM's refusals per client (see clientlimit.Limiter).
@@ -45,11 +48,9 @@ type Options struct {
 	Keys                 KeySource
 	AIM                  AIM
 	Limit                ClientLimit   // nil: no per-client limit
-	CredentialBudget     time.Duration // bound on fetching credentials in one request
-	TokenCookie          string        // cookie carrying the customer token; "" for none
-	AllowedOrigins       []string      // origins answered with CORS headers and preflights
-	ErrorRedirectURL     *url.URL      // nil: errors answer problem+json in redirect mode too
-	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl (see AllowedHost); empty: any
+	CredentialBudget     time.Duration // bound on fetching credentials in one request; default 4s
+	Mapping              apigw.Options // how events are read and answered: token cookie, origins, error page
+	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl, as AllowedHost writes them; empty: any
 	Logger               *slog.Logger
 	Metrics              *emf.Writer // one metric record per invocation; nil: none
 	Now                  func() time.Time
@@ -59,7 +60,8 @@ type Options struct {
 	Policy stale.Options
 }
 
-// answerMargin is kept back from the Lambda deadline for answering.
+// answerMargin is kept back from the Lambda deadline for answering, so that
+// a slow AIM is answered 504 before Lambda ends the invocation.
 const answerMargin = 250 * time.Millisecond
 
 // Handler answers API Gateway events. Build it with New.
@@ -67,39 +69,32 @@ type Handler struct {
 	opts   Options
 	mapper *apigw.Mapper
 	creds  *credentials
-	log    *slog.Logger
 }
 
 // New builds a Handler.
 func New(opts Options) *Handler {
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.Default())
+	opts.CredentialBudget = cmp.Or(opts.CredentialBudget, 4*time.Second)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.CredentialBudget <= 0 {
-		opts.CredentialBudget = 4 * time.Second
-	}
-	opts.RedirectAllowedHosts = allowedHosts(opts.RedirectAllowedHosts)
 	return &Handler{
-		opts: opts,
-		mapper: apigw.NewMapper(apigw.Options{
-			TokenCookie: opts.TokenCookie, AllowedOrigins: opts.AllowedOrigins, ErrorRedirectURL: opts.ErrorRedirectURL,
-		}),
-		creds: newCredentials(opts),
-		log:   opts.Logger,
+		opts:   opts,
+		mapper: apigw.NewMapper(opts.Mapping),
+		creds:  newCredentials(opts),
 	}
 }
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
 // request, and warms the connections to AIM up: the service host's while
-// Secrets Manager answers, the store host's after discovery. A failure is
+// Secrets Manager answers, the store host's after discovery, so that the
+// first request after init pays one round trip, not three. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
-	defer h.warmUpService(ctx)()
+	waitService := h.opts.AIM.WarmUpService(ctx)
+	defer func() { h.logWarmUp(waitService()) }()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
@@ -108,12 +103,20 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		if errors.Is(context.Cause(ctx), stale.ErrCutShort) { // not the upstream's failure: no back-off
 			msg = "credential prefetch cut short by init's " + budget.String() + " budget; the first request will try again"
 		}
-		h.log.Warn(msg, "error", err.Error())
+		h.opts.Logger.Warn(msg, "error", err.Error())
 		return
 	}
-	h.warmUpStore(ctx, creds.Endpoint.URL)
-	h.log.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
+	h.logWarmUp(h.opts.AIM.WarmUpStore(ctx, creds.Endpoint.URL))
+	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
+}
+
+// logWarmUp logs a failed warm-up at WARN: it costs the first request a
+// new connection, nothing more.
+func (h *Handler) logWarmUp(err error) {
+	if err != nil {
+		h.opts.Logger.Warn("AIM warm-up failed; the first request will connect", "error", err.Error())
+	}
 }
 
 // Invoke is the Lambda entry point (it implements lambda.Handler): the
@@ -147,15 +150,18 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err erro
 	var req apigw.Request
 	defer func() {
 		if p := recover(); p != nil {
-			h.log.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
+			h.opts.Logger.Error("handler panic", "request_id", rec.requestID, "panic", slog.AnyValue(p).String())
 			out = h.answer(rec, req, h.fail(rec, errInternal))
 		}
 		h.logRecord(rec)
 	}()
 	req = h.mapper.Parse(payload)
 	rec.format, rec.apiRequestID, rec.click = req.Format, req.RequestID, req.Method == http.MethodGet
-	ctx, cancel := leaveAnswerMargin(ctx)
-	defer cancel()
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))
+		defer cancel()
+	}
 	return h.answer(rec, req, h.serve(ctx, req, rec)), nil
 }
 
@@ -165,16 +171,6 @@ func requestID(ctx context.Context) (id string) {
 		id = lc.AwsRequestID
 	}
 	return id
-}
-
-// leaveAnswerMargin ends ctx answerMargin before the Lambda deadline, so
-// that a slow AIM is answered 504 before Lambda ends the invocation.
-func leaveAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return ctx, func() {}
-	}
-	return context.WithDeadline(ctx, deadline.Add(-answerMargin))
 }
 
 // answer builds the answer to req once, and is the one place the log

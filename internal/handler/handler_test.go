@@ -194,7 +194,7 @@ func TestPreflight(t *testing.T) {
 func TestErrorRedirectURL(t *testing.T) {
 	t.Parallel()
 	page, _ := url.Parse("https://shop.example.com/cards/error")
-	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, func(o *Options) { o.ErrorRedirectURL = page })
+	h := testHandler(&fakeKeys{key: testAPIKey}, &fakeAIM{}, &bytes.Buffer{}, func(o *Options) { o.Mapping.ErrorRedirectURL = page })
 	a := invoke(t, h, eventFile(t, "httpapi-missing-token.json"))
 	if a.Status != 302 || a.Headers["Location"] != "https://shop.example.com/cards/error?error=missing_token" || a.Headers["WWW-Authenticate"] != "" {
 		t.Errorf("redirect mode: got %d %q WWW-Authenticate %q, want 302 to the error page and no challenge", a.Status, a.Headers["Location"], a.Headers["WWW-Authenticate"])

@@ -41,6 +41,7 @@ func (rec *record) redact(s string) string {
 	return s
 }
 
+// logRecord writes the invocation's log line, then its metric record.
 func (h *Handler) logRecord(rec *record) {
 	level := slog.LevelInfo
 	if rec.status >= 500 {
@@ -48,10 +49,7 @@ func (h *Handler) logRecord(rec *record) {
 	} else if rec.status >= 400 {
 		level = slog.LevelWarn
 	}
-	// Room for the optional attributes too, so appending them does not
-	// copy the slice.
-	attrs := make([]slog.Attr, 0, 14)
-	attrs = append(attrs,
+	attrs := []slog.Attr{
 		slog.String("request_id", rec.requestID),
 		slog.String("apigw_request_id", rec.apiRequestID),
 		slog.String("payload_format", rec.format.String()),
@@ -63,7 +61,7 @@ func (h *Handler) logRecord(rec *record) {
 		slog.Float64("discovery_ms", ms(rec.creds.discovery)),
 		slog.Bool("stale_credentials", rec.creds.stale),
 		slog.Float64("duration_ms", ms(h.opts.Now().Sub(rec.start))),
-	)
+	}
 	if rec.code != "" {
 		attrs = append(attrs, slog.String("code", string(rec.code)))
 	}
@@ -73,20 +71,14 @@ func (h *Handler) logRecord(rec *record) {
 	if rec.urlHost != "" {
 		attrs = append(attrs, slog.String("url_host", rec.urlHost))
 	}
-	h.log.LogAttrs(context.Background(), level, "invocation", attrs...)
+	h.opts.Logger.LogAttrs(context.Background(), level, "invocation", attrs...)
 	// Like slog, a failed stdout write is not the caller's problem.
-	_ = h.opts.Metrics.Emit(rec.invocation())
+	_ = h.opts.Metrics.Emit(emf.Invocation{
+		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
+		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
+		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
+	})
 }
 
 // ms is d in milliseconds, to the microsecond.
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// invocation is what the metric record of rec says: the final answer's
-// outcome, code and status, and the time spent upstream.
-func (rec *record) invocation() emf.Invocation {
-	return emf.Invocation{
-		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,
-		AIMCalled: rec.aimCalls > 0, AIMLatency: rec.aimTime, CredentialLatency: rec.creds.secrets + rec.creds.discovery,
-		Stale: rec.creds.stale, RequestID: rec.requestID, APIRequestID: rec.apiRequestID,
-	}
-}

@@ -35,7 +35,7 @@ func (h *Handler) probe(ctx context.Context) map[string]string {
 	if err != nil {
 		level, outcome, attrs = slog.LevelError, "failed", append(attrs, "cause", err.Error())
 	}
-	h.log.Log(ctx, level, "probe", append(attrs, "outcome", outcome)...)
+	h.opts.Logger.Log(ctx, level, "probe", append(attrs, "outcome", outcome)...)
 	_ = h.opts.Metrics.Probe(err == nil, id)
 	return map[string]string{"probe": outcome}
 }

@@ -2,8 +2,10 @@ package handler
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,35 +18,35 @@ import (
 // (local runs). The URL is followed exactly as AIM wrote it, never
 // re-encoded, which is why anything a browser would have to encode is
 // refused. It returns the host it found, the one part of the URL that may
-// be logged, and an errUnsafeURL when the URL may not be followed.
+// be logged, and an unsafeURL error when the URL may not be followed.
 func checkAccountURL(raw string, allowedHosts []string) (host string, err error) {
 	for i := 0; i < len(raw); i++ {
 		switch b := raw[i]; {
 		case b < 0x20 || b == 0x7f:
-			return "", errUnsafeURL{"control character"}
+			return "", unsafeURL("control character")
 		case b == ' ' || b > 0x7e:
-			return "", errUnsafeURL{"space or byte above 0x7E"}
+			return "", unsafeURL("space or byte above 0x7E")
 		}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", errUnsafeURL{"not a URL"}
+		return "", unsafeURL("not a URL")
 	}
 	host = strings.ToLower(u.Hostname())
 	port, portErr := urlPort(u)
 	switch {
 	case host == "":
-		return host, errUnsafeURL{"no host"}
+		return host, unsafeURL("no host")
 	case portErr != nil:
-		return host, errUnsafeURL{portErr.Error()}
+		return host, unsafeURL(portErr.Error())
 	case u.User != nil:
-		return host, errUnsafeURL{"user-info in URL"}
+		return host, unsafeURL("user-info in URL")
 	case u.Scheme == "http" && !isLoopback(host):
-		return host, errUnsafeURL{"plain http to a non-loopback host"}
+		return host, unsafeURL("plain http to a non-loopback host")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return host, errUnsafeURL{"scheme not allowed"}
+		return host, unsafeURL("scheme not allowed")
 	case len(allowedHosts) > 0 && !hostAllowed(allowedHosts, host, port):
-		return host, errUnsafeURL{"host " + host + " not in REDIRECT_ALLOWED_HOSTS"}
+		return host, unsafeURL("host " + host + " not in REDIRECT_ALLOWED_HOSTS")
 	}
 	return host, nil
 }
@@ -79,15 +81,13 @@ func hostAllowed(allowed []string, host, port string) bool {
 	return port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
 }
 
-// errNotHost is an allowed-host entry that can never match a URL's host.
-var errNotHost = errors.New("not a host such as aim.example.com or aim.example.com:8443")
-
 // AllowedHost returns an entry of the AccountManagementUrl allow-list as
 // it is compared: a host name or IP address in lower case, with a port
 // only when it is not https's 443. An entry with a scheme, path, query,
 // user-info, an empty or unparsable port, or characters no host name has
-// can never match, and is an error.
+// can never match, and is an error that quotes it.
 func AllowedHost(entry string) (string, error) {
+	errNotHost := fmt.Errorf("%q is not a host such as aim.example.com or aim.example.com:8443 (no scheme, path or empty port)", entry)
 	s := strings.ToLower(strings.TrimSpace(entry))
 	if s == "" || strings.ContainsAny(s, "/?#@ \\") {
 		return "", errNotHost
@@ -108,7 +108,7 @@ func AllowedHost(entry string) (string, error) {
 			port = ""
 		}
 	}
-	if net.ParseIP(host) == nil && !isHostName(host) {
+	if net.ParseIP(host) == nil && (len(host) > 253 || !hostName.MatchString(host)) {
 		return "", errNotHost
 	}
 	if port == "" {
@@ -117,37 +117,10 @@ func AllowedHost(entry string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// allowedHosts normalises the allow-list with AllowedHost, leaving out
-// entries that can never match (configuration refuses them first).
-func allowedHosts(entries []string) []string {
-	var out []string
-	for _, e := range entries {
-		if h, err := AllowedHost(e); err == nil {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
-// isHostName reports whether s is a DNS host name in lower case: dot-
-// separated labels of letters, digits and hyphens, 1-63 bytes each, no
-// label starting or ending with a hyphen.
-func isHostName(s string) bool {
-	if len(s) == 0 || len(s) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(s, ".") {
-		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			if c := label[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
+// hostName matches a DNS host name in lower case: dot-separated labels of
+// letters, digits and hyphens, 1-63 bytes each, none starting or ending
+// with a hyphen (and at most 253 bytes in all, checked beside it).
+var hostName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 func isLoopback(host string) bool {
 	if host == "localhost" {

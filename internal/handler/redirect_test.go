@@ -46,7 +46,15 @@ func TestCheckAccountURL(t *testing.T) {
 		{url: "http://[::1]/x", allowed: []string{"[::1]"}, ok: true},
 	}
 	for _, tt := range tests {
-		_, err := checkAccountURL(tt.url, allowedHosts(tt.allowed))
+		var allowed []string
+		for _, entry := range tt.allowed {
+			h, err := AllowedHost(entry)
+			if err != nil {
+				t.Fatalf("AllowedHost(%q): %v", entry, err)
+			}
+			allowed = append(allowed, h)
+		}
+		_, err := checkAccountURL(tt.url, allowed)
 		if (err == nil) != tt.ok {
 			t.Errorf("%q with %v: got %v, want allowed %v", tt.url, tt.allowed, err, tt.ok)
 		}

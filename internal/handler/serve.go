@@ -81,9 +81,9 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 func refused(err error) error {
 	var e *aim.Error
 	if errors.As(err, &e) && e.HTTPStatus == http.StatusForbidden {
-		return errForbidden{e}
+		return &answerError{apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(e.Code, 100)}, "customer request forbidden", e}
 	}
-	return errSessionExpired{err}
+	return &answerError{apigw.Problem{Code: apigw.CodeSessionExpired}, "customer token refused", err}
 }
 
 // refreshFailed is the answer's error when the forced refresh failed: an
@@ -95,9 +95,9 @@ func refreshFailed(ctx context.Context, err error) error {
 	case errors.As(err, &e):
 		return err
 	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
-		return errRefreshTimeout{err}
+		return &answerError{apigw.Problem{Code: apigw.CodeUpstreamTimeout}, "credential refresh timed out", err}
 	}
-	return errRefreshUnavailable{err}
+	return &answerError{apigw.Problem{Code: apigw.CodeUnavailable}, "credential refresh failed", err}
 }
 
 func (h *Handler) callAIM(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest, rec *record) (aim.AccessToken, error) {

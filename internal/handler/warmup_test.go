@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
+	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
@@ -54,7 +55,7 @@ func prefetched(t *testing.T, client *aim.Client) (*Handler, *bytes.Buffer) {
 	t.Helper()
 	logs := new(bytes.Buffer)
 	h := New(Options{Keys: &fakeKeys{key: testAPIKey}, AIM: client,
-		AllowedOrigins: []string{"https://shop.example.com"}, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		Mapping: apigw.Options{AllowedOrigins: []string{"https://shop.example.com"}}, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	h.Prefetch(t.Context(), 2*time.Second)
 	return h, logs
 }

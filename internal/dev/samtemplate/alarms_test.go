@@ -25,7 +25,7 @@ func emitted(t *testing.T, namespace string) []emfspec.Datum {
 		t.Fatal(err)
 	}
 	// AIMCalled: a record carries AIMLatency only when AIM was called.
-	inv := emf.Invocation{Outcome: emf.OutcomeRedirect, Status: 302, Click: true, AIMCalled: true, AIMLatency: time.Millisecond}
+	inv := emf.Invocation{Outcome: "redirect", Status: 302, Click: true, AIMCalled: true, AIMLatency: time.Millisecond}
 	if err := w.Emit(inv); err != nil {
 		t.Fatal(err)
 	}
