@@ -96,8 +96,17 @@ func (p *parser) absolute(name, v string) *url.URL {
 	case u.User != nil:
 		p.fail(name, "must not carry user-info")
 		return nil
+	case u.Port() != "" && !validPort(u.Port()):
+		p.fail(name, "want a port from 1 to 65535")
+		return nil
 	}
 	return u
+}
+
+// validPort reports whether port is 1-65535: any other can never be dialled.
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // apiBase reads the base URL of an API: no query or fragment, no

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,19 +130,32 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, errors.New("must be an absolute http or https URL")
 	case u.User != nil, u.RawQuery != "", u.Fragment != "":
 		return nil, errors.New("must not have user info, a query or a fragment")
+	case !validPort(u.Port()):
+		return nil, errors.New("must have a port from 1 to 65535, if any")
 	}
 	return u, nil
 }
 
+// validPort reports whether port, from a URL, is empty or 1-65535: any
+// other can never be dialled.
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return port == "" || err == nil && n >= 1 && n <= 65535
+}
+
 // newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
-// proxies from the environment) keeping at most one idle connection per
-// host, for at most 90 s by the wall clock, so time spent frozen counts:
-// below the idle timeouts that drop a connection on the way to AIM without
-// a word. Replays are net/http's own and the Client adds none; with one
-// idle connection per host, a call reaches AIM at most twice. See the
-// README's "Credentials over time" (Connections, At most one replay).
+// proxies from the environment) keeping one connection per host, idle for
+// at most 90 s by the wall clock, so time spent frozen counts: below the
+// idle timeouts that drop a connection on the way to AIM without a word.
+// One connection per host also makes a call that starts while a warm-up
+// opens it wait for that connection instead of opening a second one (two
+// TLS handshakes at init cost a small CPU share tens of milliseconds).
+// Replays are net/http's own and the Client adds none; with one connection
+// per host, a call reaches AIM at most twice. See the README's
+// "Credentials over time" (Connections, At most one replay).
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxConnsPerHost = 1
 	t.MaxIdleConnsPerHost = 1
 	t.IdleConnTimeout = 90 * time.Second
 	return t

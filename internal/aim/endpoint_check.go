@@ -24,7 +24,7 @@ func parseHostPatterns(list []string) ([]hostPattern, error) {
 			continue
 		}
 		u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
-		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || !validPort(u.Port()) {
 			errs = append(errs, fmt.Errorf("%q is not a host, host:port or .domain", raw))
 			continue
 		}

@@ -135,10 +135,8 @@ func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 		if c.after.store.conns != 0 {
 			t.Errorf("first answer after the freeze: got %d new connections to the store host, want 0 (opened at init)", c.after.store.conns)
 		}
-		// GetEndPoint takes whichever service connection is ready first, the
-		// warm-up's or its own dial, so a fast Secrets Manager can make two.
-		if c.trips.service.conns < 1 || c.trips.service.conns > 2 || c.trips.secrets.conns != 1 || c.trips.store.conns != 1 {
-			t.Errorf("init: got %+v, want one or two connections to AIM's service host and one each to the store host and Secrets Manager", c.trips)
+		if c.trips.service.conns != 1 || c.trips.secrets.conns != 1 || c.trips.store.conns != 1 {
+			t.Errorf("init: got %+v, want one connection each to AIM's service host, the store host and Secrets Manager", c.trips)
 		}
 	})
 	t.Run("function over plain HTTP", func(t *testing.T) {
@@ -152,8 +150,8 @@ func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 		if err != nil {
 			t.Fatalf("warm: %v", err)
 		}
-		if w.secretGets != 1 || w.endpointCalls != 1 || w.serviceConns < 1 || w.serviceConns > 2 || w.storeConns != 1 {
-			t.Errorf("over 20 invocations straight to the servers: got %d GetSecretValue, %d GetEndPoint, %d service and %d store connections, want 1 each (1 or 2 service connections: see above)",
+		if w.secretGets != 1 || w.endpointCalls != 1 || w.serviceConns != 1 || w.storeConns != 1 {
+			t.Errorf("over 20 invocations straight to the servers: got %d GetSecretValue, %d GetEndPoint, %d service and %d store connections, want 1 each",
 				w.secretGets, w.endpointCalls, w.serviceConns, w.storeConns)
 		}
 		if w.initUpstream <= 0 || w.initUpstream >= w.init {
