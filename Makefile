@@ -12,7 +12,9 @@ FUNCTION_PKG := ./functions/customer-access-token
 # `sam build` sets ARTIFACTS_DIR; by hand the binary goes where sam would put it.
 ARTIFACTS_DIR ?= .aws-sam/build/CustomerAccessTokenFunction
 # Build flags for the Lambda: static, no RPC shim (provided.al2023 needs none), reproducible, small.
-GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
+# -buildvcs=false: the commit and a dirty flag stamped into bootstrap would make a README
+# edit publish a version (README, Deploy); -trimpath keeps the checkout's path out.
+GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -buildvcs=false -ldflags="-s -w"
 
 # The Lambda Runtime Interface Emulator (what `sam local invoke` runs in its container).
 # Its tags are not semver, so it is pinned by pseudo-version.
@@ -86,19 +88,25 @@ sandbox: ## Serve the AIM sandbox alone on 127.0.0.1:8081 for sam local users (A
 
 # samconfig.toml environment `make deploy` uses: default, dev or prod.
 SAM_ENV ?= default
-# More Key=Value parameters for one deploy, e.g. PARAMS="AppId=... ApiKeySecretName=aim/api-key".
+# More Key=Value parameters for this one deploy, e.g. PARAMS="AimTimeout=8s"; the next
+# deploy without them puts the samconfig.toml value or the default back.
 PARAMS ?=
+# CONFIRM=no: no change-set prompt, and no change is no error (for a pipeline).
+CONFIRM ?= yes
+DEPLOY_FLAGS = $(if $(filter no,$(CONFIRM)),--no-confirm-changeset --no-fail-on-empty-changeset)
 
 .PHONY: deploy
-deploy: validate ## Check the template's wiring, sam build, then sam deploy with ConfigDigest (SAM_ENV=default|dev|prod, PARAMS=...).
+deploy: validate ## Check the template's wiring, sam build, then sam deploy with every parameter and ConfigDigest (SAM_ENV=default|dev|prod, PARAMS=..., CONFIRM=no).
 	@command -v sam >/dev/null || { echo "sam not found: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)" >&2; exit 1; }
-	CI=true go test -count=1 ./internal/dev/samtemplate
+	@# -short: the wiring checks without TestBuildIgnoresGitState (make test runs it; it
+	@# needs a git checkout, and a deploy may come from an export).
+	CI=true go test -count=1 -short ./internal/dev/samtemplate
 	sam build --config-env $(SAM_ENV)
-	@# The SAM CLI replaces samconfig.toml's parameter_overrides with the command line's,
-	@# so deployparams passes them all: the environment's, PARAMS, and the digest of the
-	@# built code and every setting, which makes SAM publish a new version on any change.
+	@# deployparams passes every template parameter (samconfig.toml's, PARAMS, else the
+	@# default): one left out would keep its previous value in the stack, not the one the
+	@# digest of the built code and settings hashed (README, Deploy).
 	overrides="$$(go run ./internal/dev/cmd/deployparams -env '$(SAM_ENV)' -params '$(PARAMS)')"; \
-	sam deploy --config-env $(SAM_ENV) --parameter-overrides "$$overrides"
+	sam deploy --config-env $(SAM_ENV) $(DEPLOY_FLAGS) --parameter-overrides "$$overrides"
 
 .PHONY: clean
 clean: ## Remove build output and test leftovers.

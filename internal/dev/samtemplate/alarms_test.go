@@ -2,7 +2,6 @@ package samtemplate
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,6 +31,9 @@ func emitted(t *testing.T, namespace string) []emfspec.Datum {
 	if err := w.Probe(true, "req-1"); err != nil {
 		t.Fatal(err)
 	}
+	// The outside-in check's record, as its function writes it (README, Alarms and
+	// what to do): PublicCheckSuccess by FunctionName, the customer function's name.
+	fmt.Fprintf(&out, `{"_aws":{"Timestamp":1764494175123,"CloudWatchMetrics":[{"Namespace":%q,"Dimensions":[["FunctionName"]],"Metrics":[{"Name":"PublicCheckSuccess","Unit":"Count"}]}]},"FunctionName":"fn","PublicCheckSuccess":1}`+"\n", namespace)
 	var all []emfspec.Datum
 	for line := range bytes.Lines(out.Bytes()) {
 		data, err := emfspec.Extract(line)
@@ -88,8 +90,9 @@ func TestAlarmsCoverWhatUsersFeel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []wantAlarm{
-		{ns, "UpstreamErrors", ""}, {ns, "Unavailable", ""}, {ns, "StaleCredentials", ""},
-		{"AWS/Lambda", "Duration", "p99"}, {"AWS/Lambda", "Throttles", ""}, {"AWS/ApiGateway", "5xx", ""},
+		{ns, "UpstreamErrors", "Sum"}, {ns, "Unavailable", "Sum"}, {ns, "ServerErrors", "Sum"}, {ns, "StaleCredentials", "Sum"},
+		{ns, "ProbeSuccess", "Sum"}, {ns, "PublicCheckSuccess", "Sum"},
+		{"AWS/Lambda", "Duration", "p99"}, {"AWS/Lambda", "Throttles", "Sum"}, {"AWS/ApiGateway", "5xx", "Sum"},
 	} {
 		found := slices.ContainsFunc(metrics, func(m AlarmMetric) bool {
 			return m.Namespace == want.namespace && m.MetricName == want.metric && (want.stat == "" || m.Stat == want.stat)
@@ -133,11 +136,12 @@ func TestDurationAlarmIsBelowTheTimeout(t *testing.T) {
 	}
 }
 
-// TestAlarmsNotifyTheAlarmDestination checks every alarm sends ALARM and OK
-// to the one destination the stack has: the topic it makes for AlarmEmail, or
-// the AlarmTopicName topic of its own account and region. The
+// TestAlarmsNotifyTheAlarmDestination checks every alarm that pages sends
+// ALARM and OK to the one destination the stack has: the topic it makes for
+// AlarmEmail, or the AlarmTopicName topic of its own account and region. The
 // AlarmsGoSomewhere rule (TestRulesRefuseADomainWithoutCertificate) makes one
-// of them required.
+// of them required, in prod as in every stack. An alarm a composite alarm
+// names pages only through it, so it has no actions of its own.
 func TestAlarmsNotifyTheAlarmDestination(t *testing.T) {
 	tpl := transformed(t)
 	topicID, topic := only(t, tpl, "AWS::SNS::Topic")
@@ -150,8 +154,21 @@ func TestAlarmsNotifyTheAlarmDestination(t *testing.T) {
 	if exists(t, tpl, topic.Condition, withTopic) || !exists(t, tpl, topic.Condition, operatorValues) {
 		t.Errorf("%s (condition %q): want it exactly when AlarmEmail is set", topicID, topic.Condition)
 	}
-	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+	inComposite := map[string]bool{}
+	composites := tpl.ResourcesOfType("AWS::CloudWatch::CompositeAlarm")
+	for _, id := range composites {
+		for _, m := range stateRef.FindAllStringSubmatch(str(field(tpl.Resources[id].Properties["AlarmRule"], "Fn::Sub")), -1) {
+			inComposite[m[2]] = true
+		}
+	}
+	for _, id := range append(tpl.ResourcesOfType("AWS::CloudWatch::Alarm"), composites...) {
 		p := tpl.Resources[id].Properties
+		if inComposite[id] {
+			if p["AlarmActions"] != nil || p["OKActions"] != nil {
+				t.Errorf("%s: actions %v %v; want none, it pages through its composite alarm", id, p["AlarmActions"], p["OKActions"])
+			}
+			continue
+		}
 		for _, key := range []string{"AlarmActions", "OKActions"} {
 			list, _ := p[key].([]any)
 			args, _ := field(firstOf(list), "Fn::If").([]any)
@@ -168,7 +185,9 @@ func TestAlarmsNotifyTheAlarmDestination(t *testing.T) {
 				t.Errorf("%s %s with AlarmTopicName: got %v, want Fn::Sub %s", id, key, args[2], want)
 			}
 		}
-		if p["TreatMissingData"] == nil {
+	}
+	for _, id := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+		if tpl.Resources[id].Properties["TreatMissingData"] == nil {
 			t.Errorf("%s: no TreatMissingData (no traffic would read as breaching or stay INSUFFICIENT_DATA)", id)
 		}
 	}
@@ -217,140 +236,156 @@ func TestMetricMathIsWellFormed(t *testing.T) {
 	}
 }
 
-// alarmCase is one evaluation of an alarm: each metric's figure for the
-// period ("Name" for every version, "Name@new" for the new version alone)
-// and whether the alarm must breach.
-type alarmCase struct {
-	name   string
-	data   map[string]float64
-	breach bool
+// failureClass is one way a click fails, with the alarms that page on it: one
+// over an hour for a quiet store, one over 15 minutes for a busy one.
+type failureClass struct {
+	failed, clicks string // the metrics: failures and the clicks they are a share of
+	hour, quarter  string // alarm ids; "" when the class has no 15-minute alarm
 }
 
-// checkAlarmCases evaluates alarm id on each case as CloudWatch would for
-// one period: the metric (or the expression over its queries) against the
-// threshold.
-func checkAlarmCases(t *testing.T, tpl Template, id string, cases []alarmCase) {
-	t.Helper()
-	p := resource(t, tpl, id, "AWS::CloudWatch::Alarm").Properties
-	for _, c := range cases {
-		value, err := alarmValue(tpl, p, c.data)
-		if err != nil {
-			t.Fatalf("%s, %s: %v", id, c.name, err)
-		}
-		threshold, _ := p["Threshold"].(float64)
-		var breach bool
-		switch op := str(p["ComparisonOperator"]); op {
-		case "GreaterThanOrEqualToThreshold":
-			breach = value >= threshold
-		case "GreaterThanThreshold":
-			breach = value > threshold
-		case "LessThanThreshold":
-			breach = value < threshold
-		case "LessThanOrEqualToThreshold":
-			breach = value <= threshold
-		default:
-			t.Fatalf("%s: ComparisonOperator %s", id, op)
-		}
-		if breach != c.breach {
-			t.Errorf("%s, %s %v: got value %v against %s %v (breach %v), want breach %v", id, c.name, c.data, value, p["ComparisonOperator"], threshold, breach, c.breach)
-		}
-	}
+var failureClasses = []failureClass{
+	{"ServerErrors", "Clicks", "ServerErrorsHourAlarm", ""},
+	{"UpstreamErrors", "Clicks", "UpstreamErrorsHourAlarm", "UpstreamErrorsAlarm"},
+	{"Unavailable", "Clicks", "UnavailableHourAlarm", "UnavailableAlarm"},
+	{"5xx", "Count", "Api5xxHourAlarm", "Api5xxAlarm"},
 }
 
-func alarmValue(tpl Template, p map[string]any, data map[string]float64) (float64, error) {
-	if name := str(p["MetricName"]); name != "" {
-		v, ok := data[name]
-		if !ok {
-			return 0, fmt.Errorf("no figure for %s", name)
-		}
-		return v, nil
-	}
-	queries, _ := p["Metrics"].([]any)
-	vars, expr := map[string]float64{}, ""
-	for _, q := range queries {
-		if metric := field(field(q, "MetricStat"), "Metric"); metric != nil {
-			key := str(field(metric, "MetricName"))
-			dims, _ := field(metric, "Dimensions").([]any)
-			for _, d := range dims {
-				if _, attr, ok := getAtt(field(d, "Value")); ok && attr == "Version" {
-					key += "@new"
-				}
-			}
-			v, ok := data[key]
-			if !ok {
-				return 0, fmt.Errorf("no figure for %s", key)
-			}
-			vars[str(field(q, "Id"))] = v
-			continue
-		}
-		expr = cmp.Or(str(field(q, "Expression")), str(field(field(q, "Expression"), "Fn::Sub")))
-	}
-	// Fill ${Parameter} with its default, as a stack without overrides has it.
-	expr = subPlaceholder.ReplaceAllStringFunc(expr, func(s string) string { return tpl.Defaults()[strings.Trim(s, "${}")] })
-	return evalMath(expr, vars)
-}
-
-// TestAlarmsFireAtAnyVolume evaluates the operational alarms on a quiet
-// storefront (2 clicks in 5 minutes, 6 in the 15-minute period), a single
-// failure, and a busy day: an outage fires at every volume, noise does not.
+// TestAlarmsFireAtAnyVolume evaluates the operational alarms at a store's
+// volumes: 2 clicks an hour, 24 an hour, and a busy day of 1,000 clicks in
+// 15 minutes. A total outage pages at every volume, within about an hour at
+// 2 clicks an hour; one failed click pages nobody; the "10 % of clicks" rule
+// sits exactly at 10 % (99 of 1,000 does not page, 100 does).
 func TestAlarmsFireAtAnyVolume(t *testing.T) {
 	tpl := transformed(t)
-	failures := func(metric, clicks string) []alarmCase {
-		return []alarmCase{
-			{"quiet store, every click fails", map[string]float64{metric: 6, clicks: 6}, true},
-			{"quiet night, one failed click", map[string]float64{metric: 1, clicks: 1}, false},
-			{"busy day, 3 failures in 1000", map[string]float64{metric: 3, clicks: 1000}, false},
-			{"busy day, 15% fail", map[string]float64{metric: 150, clicks: 1000}, true},
-			{"no traffic", map[string]float64{metric: 0, clicks: 0}, false},
+	for _, c := range failureClasses {
+		in := func(period float64, failed, clicks float64) map[figure]float64 {
+			return sums(period, map[string]float64{c.failed: failed, c.clicks: clicks})
 		}
-	}
-	cases := map[string][]alarmCase{
-		"UpstreamErrorsAlarm": failures("UpstreamErrors", "Clicks"),
-		"UnavailableAlarm":    failures("Unavailable", "Clicks"),
-		"Api5xxAlarm":         failures("5xx", "Count"),
-		"UnauthorizedAlarm": {
-			{"a regression: every click 401", map[string]float64{"Unauthorized": 6, "Clicks": 6}, true},
-			{"one customer's expired session", map[string]float64{"Unauthorized": 2, "Clicks": 2}, false},
-			{"busy day, the usual 2%", map[string]float64{"Unauthorized": 20, "Clicks": 1000}, false},
-		},
-		"ProbeAlarm": {
-			{"no probe got credentials", map[string]float64{"ProbeSuccess": 0}, true},
-			{"the probe got credentials", map[string]float64{"ProbeSuccess": 1}, false},
-		},
-		"StaleCredentialsAlarm": {
-			{"clicks served stale", map[string]float64{"StaleCredentials": 2}, true},
-			{"fresh credentials", map[string]float64{"StaleCredentials": 0}, false},
-		},
-	}
-	for id, cs := range cases {
-		checkAlarmCases(t, tpl, id, cs)
-		p := tpl.Resources[id].Properties
-		if window := number(p["EvaluationPeriods"]) * alarmPeriod(p); window > 1800 {
-			t.Errorf("%s: looks at %v s; want an outage to page within 30 minutes", id, window)
+		checkAlarmCases(t, tpl, c.hour, []alarmCase{
+			{"2 clicks an hour, both fail (a total outage)", in(3600, 2, 2), true},
+			{"2 clicks an hour, one fails", in(3600, 1, 2), false},
+			{"3 clicks an hour, 2 fail", in(3600, 2, 3), true},
+			{"24 clicks an hour, all fail", in(3600, 24, 24), true},
+			{"24 clicks an hour, 2 fail", in(3600, 2, 24), false},
+			{"24 clicks an hour, 12 fail (half is not most)", in(3600, 12, 24), false},
+			{"busy day, one failure in 4,000", in(3600, 1, 4000), false},
+			{"one click, it fails", in(3600, 1, 1), false},
+			{"no traffic", in(3600, 0, 0), false},
+		})
+		checkWindow(t, tpl, c.hour, 3600, 3600)
+		if c.quarter == "" {
+			continue
 		}
+		checkAlarmCases(t, tpl, c.quarter, []alarmCase{
+			{"24 clicks an hour, all 6 of a quarter fail", in(900, 6, 6), true},
+			{"2 clicks an hour: one click in a quarter, it fails", in(900, 1, 1), false},
+			{"busy day, one failure in 1,000", in(900, 1, 1000), false},
+			{"busy day, 99 failures in 1,000", in(900, 99, 1000), false},
+			{"busy day, 100 failures in 1,000 (10 %)", in(900, 100, 1000), true},
+			{"no traffic", in(900, 0, 0), false},
+		})
+		checkWindow(t, tpl, c.quarter, 900, 1800)
 	}
-	probe := tpl.Resources["ProbeAlarm"].Properties
-	if probe["TreatMissingData"] != "breaching" {
-		t.Errorf("ProbeAlarm TreatMissingData: got %v, want breaching (no probe at all is an outage)", probe["TreatMissingData"])
+	checkAlarmCases(t, tpl, "UnauthorizedAlarm", []alarmCase{
+		{"a regression: every click 401", sums(900, map[string]float64{"Unauthorized": 6, "Clicks": 6}), true},
+		{"one customer's expired session", sums(900, map[string]float64{"Unauthorized": 2, "Clicks": 2}), false},
+		{"busy day, the usual 2%", sums(900, map[string]float64{"Unauthorized": 20, "Clicks": 1000}), false},
+	})
+	checkAlarmCases(t, tpl, "StaleCredentialsAlarm", []alarmCase{
+		{"clicks served stale", sums(300, map[string]float64{"StaleCredentials": 2}), true},
+		{"fresh credentials", sums(300, map[string]float64{"StaleCredentials": 0}), false},
+	})
+}
+
+// checkWindow checks alarm id looks at periods of period seconds and pages
+// within at most seconds after the failures are in.
+func checkWindow(t *testing.T, tpl Template, id string, period, at float64) {
+	t.Helper()
+	p := tpl.Resources[id].Properties
+	if got := alarmPeriod(p); got != period {
+		t.Errorf("%s: period %v s, want %v", id, got, period)
+	}
+	if window := number(p["EvaluationPeriods"]) * alarmPeriod(p); window > at {
+		t.Errorf("%s: looks at %v s; want an outage to page within %v s", id, window, at)
+	}
+}
+
+// checkAlarms are the scheduled checks' alarms: the one that pages (a
+// composite), the one that judges the check's records, and the one that
+// tells a stack that has never run the check.
+var checkAlarms = []struct{ page, failing, ran, metric string }{
+	{"ProbeAlarm", "ProbeFailingAlarm", "ProbeRanAlarm", "ProbeSuccess"},
+	{"PublicCheckAlarm", "PublicCheckFailingAlarm", "PublicCheckRanAlarm", "PublicCheckSuccess"},
+}
+
+// TestCheckAlarmsPageAtZeroTrafficButNotANewStack: a check that fails or
+// stops pages within 15 minutes whatever the traffic; a stack whose check
+// has never run (just created) pages nobody.
+func TestCheckAlarmsPageAtZeroTrafficButNotANewStack(t *testing.T) {
+	tpl := transformed(t)
+	for _, c := range checkAlarms {
+		checkAlarmCases(t, tpl, c.failing, []alarmCase{
+			{"every check in the period failed", sums(300, map[string]float64{c.metric: 0}), true},
+			{"a check passed", sums(300, map[string]float64{c.metric: 1}), false},
+		})
+		failing := tpl.Resources[c.failing].Properties
+		if failing["TreatMissingData"] != "breaching" {
+			t.Errorf("%s TreatMissingData: got %v, want breaching (a check that stops is an outage)", c.failing, failing["TreatMissingData"])
+		}
+		checkWindow(t, tpl, c.failing, 300, 900)
+		ran := tpl.Resources[c.ran].Properties
+		if ran["TreatMissingData"] != "ignore" || ran["MetricName"] != c.metric {
+			t.Errorf("%s: TreatMissingData %v on %v; want ignore on %s (INSUFFICIENT_DATA until the first record, then kept)", c.ran, ran["TreatMissingData"], ran["MetricName"], c.metric)
+		}
+		checkAlarmCases(t, tpl, c.ran, []alarmCase{
+			{"one record", map[figure]float64{{c.metric, "SampleCount", 300, "FunctionName"}: 1}, false},
+			{"one record a minute", map[figure]float64{{c.metric, "SampleCount", 300, "FunctionName"}: 5}, false},
+		})
+		rule := str(field(resource(t, tpl, c.page, "AWS::CloudWatch::CompositeAlarm").Properties["AlarmRule"], "Fn::Sub"))
+		for _, s := range []struct {
+			name   string
+			states map[string]string
+			firing bool
+		}{
+			{"a new stack before its first check", map[string]string{c.failing: "ALARM", c.ran: "INSUFFICIENT_DATA"}, false},
+			{"checks failing or stopped", map[string]string{c.failing: "ALARM", c.ran: "OK"}, true},
+			{"checks passing", map[string]string{c.failing: "OK", c.ran: "OK"}, false},
+		} {
+			got, err := compositeFires(rule, s.states)
+			if err != nil || got != s.firing {
+				t.Errorf("%s (%s), %s: fires %v, %v; want %v", c.page, rule, s.name, got, err, s.firing)
+			}
+		}
+		if c.page == "PublicCheckAlarm" {
+			for _, id := range []string{c.page, c.failing, c.ran} {
+				if cond := tpl.Resources[id].Condition; cond != "HasPublicCheck" || exists(t, tpl, cond, scenarios["no public check"]) {
+					t.Errorf("%s: condition %q; want HasPublicCheck, off with PublicCheck=disabled", id, cond)
+				}
+			}
+		}
 	}
 }
 
 // TestSharesCountClicksOnly: preflights and the probe are no clicks, so no
-// alarm divides by Requests (every API event) or counts them.
+// alarm divides by Requests (every API event) or counts them, and the API's
+// alarms watch the GET route's metrics as API Gateway publishes them.
 func TestSharesCountClicksOnly(t *testing.T) {
 	tpl := transformed(t)
-	metrics, err := tpl.CustomAlarmMetrics()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range metrics {
+	stageID, _ := stage(t, tpl)
+	for _, m := range mustAlarmMetrics(t, tpl) {
 		if m.MetricName == "Requests" {
 			t.Errorf("%s watches Requests; want Clicks (GETs), so preflights and the probe do not dilute a share", m.Alarm)
 		}
-	}
-	for _, m := range mustAlarmMetrics(t, tpl) {
-		if m.Namespace == "AWS/ApiGateway" && m.Dimensions["Route"] != "GET /customer-access-token" {
-			t.Errorf("%s watches %s for route %v; want the GET route only", m.Alarm, m.MetricName, m.Dimensions["Route"])
+		if m.Namespace != "AWS/ApiGateway" {
+			continue
+		}
+		if got := strings.Join(m.DimensionNames(), ","); got != dimsOf(m.MetricName) {
+			t.Errorf("%s watches %s by [%s]; API Gateway publishes per-route metrics by [%s]", m.Alarm, m.MetricName, got, dimsOf(m.MetricName))
+		}
+		refTo(t, m.Alarm+" ApiId", m.Dimensions["ApiId"], apiID)
+		refTo(t, m.Alarm+" Stage", m.Dimensions["Stage"], stageID)
+		if m.Dimensions["Method"] != "GET" || m.Dimensions["Resource"] != "/customer-access-token" {
+			t.Errorf("%s watches %s for %v %v; want the GET /customer-access-token route only", m.Alarm, m.MetricName, m.Dimensions["Method"], m.Dimensions["Resource"])
 		}
 	}
 }

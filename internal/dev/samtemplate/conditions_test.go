@@ -12,9 +12,11 @@ var (
 	withKMS     = map[string]string{"KmsKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}
 	withTopic   = map[string]string{"AlarmEmail": "", "AlarmTopicName": "oncall-alarms"}
 	withReserve = map[string]string{"ReservedConcurrency": "10"}
+	noCheck     = map[string]string{"PublicCheck": "disabled"}
 	scenarios   = map[string]map[string]string{
 		"defaults": operatorValues, "domain": merge(operatorValues, withDomain), "domain+zone": merge(operatorValues, withZone),
 		"kms": merge(operatorValues, withKMS), "topic": merge(operatorValues, withTopic), "reserved": merge(operatorValues, withReserve),
+		"no public check": merge(operatorValues, noCheck),
 	}
 )
 

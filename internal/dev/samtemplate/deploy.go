@@ -8,9 +8,13 @@ import (
 	"strings"
 )
 
-// DeployValues returns every parameter value make deploy passes for env:
-// env's parameter_overrides, then extra (a PARAMS=... of one deploy), then
-// the digest of those values and codeHash for function. It refuses what
+// DeployValues returns the value of every template parameter for env, as
+// make deploy passes them: env's parameter_overrides, then extra (a
+// PARAMS=... of one deploy), then the template's defaults for the rest, and
+// the digest of those values and codeHash for function. Every parameter is
+// passed, defaults included: a parameter left out would keep its previous
+// value in the stack (the SAM CLI sends UsePreviousValue), not the value the
+// digest hashed, and a PARAMS value would outlive its deploy. It refuses what
 // CloudFormation would: an unknown parameter, a value its constraints refuse,
 // a required parameter left out, a broken rule, so a deploy that could not
 // work stops here and says what to add where.
@@ -54,6 +58,7 @@ func (t Template) DeployValues(c SAMConfig, env string, extra map[string]string,
 	if err != nil {
 		return nil, err
 	}
+	values = t.withDefaults(values)
 	values[DigestParameter] = digest
 	return values, nil
 }

@@ -18,21 +18,36 @@ import (
 // everything a version freezes: the code and every setting.
 const DigestParameter = "ConfigDigest"
 
+// notVersioned are the function's properties a version does not freeze, left
+// out of the digest: SAM appends the digest to the Description, and reserved
+// concurrency belongs to the function, whichever versions run.
+var notVersioned = []string{"Description", "ReservedConcurrentExecutions"}
+
+// versioned returns the properties of resource id that a version freezes.
+func (t Template) versioned(id string) map[string]any {
+	props := map[string]any{}
+	for k, v := range t.Resources[id].Properties {
+		if !slices.Contains(notVersioned, k) {
+			props[k] = v
+		}
+	}
+	return props
+}
+
 // ConfigDigest returns the hex SHA-256 of what the function resource id is
-// made of: codeHash (see CodeHash) and its properties after the transform
-// with every parameter reference replaced by its value in values (defaults
-// for the rest). The Description is left out: SAM appends the digest to it.
+// made of: codeHash (see CodeHash) and its versioned properties after the
+// transform with every parameter reference replaced by its value in values
+// (defaults for the rest). Resource references stay as written: each names a
+// resource whose name is fixed for the stack's life (the log group and the
+// limit table are named after the stack).
 func (t Template) ConfigDigest(id string, values map[string]string, codeHash string) (string, error) {
-	r, ok := t.Resources[id]
-	if !ok {
+	if _, ok := t.Resources[id]; !ok {
 		return "", fmt.Errorf("samtemplate: no resource %s", id)
 	}
 	all := t.withDefaults(values)
 	props := map[string]any{}
-	for k, v := range r.Properties {
-		if k != "Description" {
-			props[k] = t.substitute(v, all)
-		}
+	for k, v := range t.versioned(id) {
+		props[k] = t.substitute(v, all)
 	}
 	for _, name := range t.FunctionParameters(id) {
 		if _, ok := all[name]; !ok {
@@ -47,11 +62,13 @@ func (t Template) ConfigDigest(id string, values map[string]string, codeHash str
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// FunctionParameters returns the parameters resource id refers to, directly
-// or through the conditions it names, sorted, without DigestParameter.
+// FunctionParameters returns the parameters the versioned properties of
+// resource id refer to, directly or through the conditions they name,
+// sorted, without DigestParameter.
 func (t Template) FunctionParameters(id string) []string {
-	props := []any{t.Resources[id].Properties}
-	for _, c := range conditionNames(t.Resources[id].Properties) {
+	versioned := t.versioned(id)
+	props := []any{versioned}
+	for _, c := range conditionNames(versioned) {
 		props = append(props, t.Conditions[c])
 	}
 	var names []string

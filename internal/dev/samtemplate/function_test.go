@@ -2,6 +2,7 @@ package samtemplate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -137,6 +138,11 @@ func TestClientLimitTable(t *testing.T) {
 	if p["BillingMode"] != "PAY_PER_REQUEST" || len(key) != 1 || str(field(key[0], "AttributeName")) != "pk" ||
 		str(field(ttl, "AttributeName")) != "expires_at" || field(ttl, "Enabled") != true {
 		t.Errorf("got table %v, want PAY_PER_REQUEST keyed by pk with TTL on expires_at", p)
+	}
+	// ConfigDigest hashes {Ref: ClientLimitTable}, not the name: the name must not
+	// change while the stack lives, or $LATEST would move without a new version.
+	if name := str(field(p["TableName"], "Fn::Sub")); !strings.HasPrefix(name, "${AWS::StackName}-") {
+		t.Errorf("TableName: got %v, want Fn::Sub ${AWS::StackName}-..., a name fixed for the stack's life", p["TableName"])
 	}
 	vars := field(field(function(t, tpl), "Environment"), "Variables")
 	refTo(t, "CLIENT_LIMIT_TABLE", field(vars, "CLIENT_LIMIT_TABLE"), "ClientLimitTable")

@@ -181,17 +181,17 @@ func TestRollbackAlarmsNeverBlockTheNextDeploy(t *testing.T) {
 	tpl := transformed(t)
 	cases := map[string][]alarmCase{
 		"NewVersionServerErrorsAlarm": {
-			{"the canary fails, the old version does not", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 5, "Clicks": 50}, true},
-			{"the canary fails alongside an old version at 10 %", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 10, "Clicks": 55}, true},
-			{"AIM down for every version", map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 50, "Clicks": 50}, false},
-			{"after the shift, live failing", map[string]float64{"ServerErrors@new": 50, "Clicks@new": 50, "ServerErrors": 50, "Clicks": 50}, false},
-			{"a healthy canary", map[string]float64{"ServerErrors@new": 0, "Clicks@new": 5, "ServerErrors": 1, "Clicks": 50}, false},
-			{"two failed clicks", map[string]float64{"ServerErrors@new": 2, "Clicks@new": 2, "ServerErrors": 2, "Clicks": 20}, false},
+			{"the canary fails, the old version does not", sums(60, map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 5, "Clicks": 50}), true},
+			{"the canary fails alongside an old version at 10 %", sums(60, map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 10, "Clicks": 55}), true},
+			{"AIM down for every version", sums(60, map[string]float64{"ServerErrors@new": 5, "Clicks@new": 5, "ServerErrors": 50, "Clicks": 50}), false},
+			{"after the shift, live failing", sums(60, map[string]float64{"ServerErrors@new": 50, "Clicks@new": 50, "ServerErrors": 50, "Clicks": 50}), false},
+			{"a healthy canary", sums(60, map[string]float64{"ServerErrors@new": 0, "Clicks@new": 5, "ServerErrors": 1, "Clicks": 50}), false},
+			{"two failed clicks", sums(60, map[string]float64{"ServerErrors@new": 2, "Clicks@new": 2, "ServerErrors": 2, "Clicks": 20}), false},
 		},
 		"NewVersionErrorsAlarm": {
-			{"the canary crashes", map[string]float64{"Errors@new": 1, "Invocations@new": 3, "Invocations": 30}, true},
-			{"after the shift, live crashing", map[string]float64{"Errors@new": 5, "Invocations@new": 30, "Invocations": 30}, false},
-			{"a healthy canary", map[string]float64{"Errors@new": 0, "Invocations@new": 3, "Invocations": 30}, false},
+			{"the canary crashes", sums(60, map[string]float64{"Errors@new": 1, "Invocations@new": 3, "Invocations": 30}), true},
+			{"after the shift, live crashing", sums(60, map[string]float64{"Errors@new": 5, "Invocations@new": 30, "Invocations": 30}), false},
+			{"a healthy canary", sums(60, map[string]float64{"Errors@new": 0, "Invocations@new": 3, "Invocations": 30}), false},
 		},
 	}
 	for _, id := range rollbackAlarms(t, tpl) {

@@ -20,12 +20,16 @@ var otherValues = map[string]string{
 	"FailureBackoff": "10s", "TokenCookie": "aim_token", "AllowedOrigins": "https://shop.example.com",
 	"ErrorRedirectUrl": "https://shop.example.com/cards-error", "RedirectAllowedHosts": "aim.example.com",
 	"MetricsNamespace": "Shop/Cards", "MemorySize": "256", "ApplicationLogLevel": "DEBUG",
-	"SystemLogLevel": "WARN", "ReservedConcurrency": "10", "ClientLimit": "10", "ClientLimitWindow": "5m",
+	"SystemLogLevel": "WARN", "ClientLimit": "10", "ClientLimitWindow": "5m",
 }
 
-// notRead are parameters the function does not read: changing one may leave
-// the version alone (no rollout for an alarm threshold).
-var notRead = map[string]string{"AlarmFailedClicks": "5", "LogRetentionDays": "7", "AlarmEmail": "oncall@example.com", "ApiThrottlingRateLimit": "20"}
+// notRead are parameters no version freezes: changing one leaves the version
+// alone (no rollout for an alarm threshold, or for the function's reserved
+// concurrency, which Lambda applies to every version alike).
+var notRead = map[string]string{
+	"AlarmFailedClicks": "5", "LogRetentionDays": "7", "AlarmEmail": "oncall@example.com", "ApiThrottlingRateLimit": "20",
+	"ReservedConcurrency": "10", "PublicCheck": "disabled",
+}
 
 // deploy is one deploy of the test: its parameter values and its code.
 type deploy struct {

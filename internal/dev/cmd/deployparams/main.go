@@ -1,14 +1,17 @@
 // Command deployparams prints the --parameter-overrides argument make deploy
-// gives sam deploy: the samconfig.toml environment's values, any PARAMS of
-// this deploy, and ConfigDigest, the digest of the built code and of every
-// setting, which makes SAM publish a new version when either changes (README,
-// Safe rollout). It refuses values the stack would refuse, before sam does.
+// gives sam deploy: a value for every template parameter (the samconfig.toml
+// environment's, then any PARAMS of this deploy, then the template's
+// defaults) and ConfigDigest, the digest of the built code and of every
+// setting a version freezes, which makes SAM publish a new version when
+// either changes (README, Deploy). It refuses values the stack would refuse,
+// before sam does.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -23,13 +26,13 @@ func main() {
 	code := flag.String("code", ".aws-sam/build/CustomerAccessTokenFunction", "the function's build output (sam build)")
 	params := flag.String("params", "", "more Key=Value pairs for this deploy, space-separated")
 	flag.Parse()
-	if err := run(*env, *config, *template, *function, *code, *params); err != nil {
+	if err := run(os.Stdout, *env, *config, *template, *function, *code, *params); err != nil {
 		fmt.Fprintln(os.Stderr, "deployparams:", err)
 		os.Exit(1)
 	}
 }
 
-func run(env, config, template, function, code, params string) error {
+func run(out io.Writer, env, config, template, function, code, params string) error {
 	ctx := context.Background()
 	path, err := filepath.Abs(template)
 	if err != nil {
@@ -59,6 +62,6 @@ func run(env, config, template, function, code, params string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(line)
-	return nil
+	_, err = fmt.Fprintln(out, line)
+	return err
 }
