@@ -38,7 +38,7 @@ func main() {
 
 // build makes the SDK clients, the gate and the check, once. The template
 // sets CHECKED_FUNCTION_NAME and CHECKED_FUNCTION_VERSION (the version
-// being deployed) and METRICS_NAMESPACE.
+// being deployed), DEPLOY_GATE (On or Off) and METRICS_NAMESPACE.
 func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*synthetic.Handler, error) {
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -50,6 +50,7 @@ func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		CodeDeploy:   codedeploy.NewFromConfig(awsCfg),
 		FunctionName: name,
 		Version:      getenv("CHECKED_FUNCTION_VERSION"),
+		Off:          getenv("DEPLOY_GATE") == "Off",
 		Logger:       log,
 	})
 	check, checkErr := synthetic.NewCheck(synthetic.CheckOptions{

@@ -34,7 +34,10 @@ type GateOptions struct {
 	CodeDeploy   Reporter
 	FunctionName string // the function being deployed
 	Version      string // its version being deployed, the one the gate invokes
-	Logger       *slog.Logger
+	// Off passes every version untried: the emergency way past the gate
+	// while AIM is down (README, Safe rollout). It still reports once.
+	Off    bool
+	Logger *slog.Logger
 }
 
 // Gate is the PreTraffic hook: it invokes the version being deployed, by
@@ -69,7 +72,12 @@ const reportBudget = 10 * time.Second
 // its hour is up.
 func (g *Gate) Run(ctx context.Context, ev HookEvent) error {
 	status, outcome := cdtypes.LifecycleEventStatusSucceeded, "succeeded"
-	err := g.try(ctx)
+	var err error
+	if g.opts.Off {
+		outcome = "passed untried: the gate is off"
+	} else {
+		err = g.try(ctx)
+	}
 	attrs := []any{"deployment_id", ev.DeploymentID, "function", g.opts.FunctionName, "version", g.opts.Version}
 	if err != nil {
 		status, outcome, attrs = cdtypes.LifecycleEventStatusFailed, "failed", append(attrs, "cause", err.Error())

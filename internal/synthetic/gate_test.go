@@ -111,6 +111,27 @@ func TestGateReportsOnce(t *testing.T) {
 	}
 }
 
+// TestGateOff: the emergency setting passes a version untried, with one
+// report, and says so in its log line.
+func TestGateOff(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	rep := &reports{}
+	g, err := NewGate(GateOptions{Lambda: invokeFunc(func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+		t.Error("got an invoke, want none with the gate off")
+		return nil, errors.New("unexpected")
+	}), CodeDeploy: rep, FunctionName: "f", Version: "1", Off: true, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Run(t.Context(), HookEvent{DeploymentID: "d", ExecutionID: "e"}); err != nil || len(rep.got) != 1 || rep.got[0].Status != cdtypes.LifecycleEventStatusSucceeded {
+		t.Fatalf("got %v and reports %+v, want one Succeeded", err, rep.got)
+	}
+	if !strings.Contains(logs.String(), "gate is off") {
+		t.Errorf("got log %s, want it to say the gate is off", logs.String())
+	}
+}
+
 // TestGateReportFailure: when CodeDeploy cannot be told, Run says so, and
 // the hook invocation fails rather than pretending.
 func TestGateReportFailure(t *testing.T) {

@@ -36,16 +36,18 @@ func TestDeployGateUnderTheEmulator(t *testing.T) {
 		name  string
 		env   map[string]string // the version's settings
 		fault bool              // the store host resets every CustomerAccessToken call
+		off   bool              // DEPLOY_GATE=Off, the emergency setting
 		hook  string
 		want  string
 		cause string // in the hook's log line
 	}{
-		{"good version", nil, false, hook, "Succeeded", `"outcome":"succeeded"`},
-		{"wrong AppId", map[string]string{"AIM_APP_ID": "not-this-store"}, false, hook, "Failed", `probe: answered \"failed\"`},
-		{"secret it cannot read", map[string]string{"AIM_API_KEY_SECRET_ID": "aim/not-this-secret"}, false, hook, "Failed", `probe: answered \"failed\"`},
-		{"AIM's store host down", nil, true, hook, "Failed", `click: answered 502 \"upstream_error\"`},
-		{"version fails init", map[string]string{"AIM_TIMEOUT": "forever"}, false, hook, "Failed", `probe: operation error Lambda: Invoke`},
-		{"the hook panics", nil, false, panicking, "Failed", `gate panic`},
+		{"good version", nil, false, false, hook, "Succeeded", `"outcome":"succeeded"`},
+		{"wrong AppId", map[string]string{"AIM_APP_ID": "not-this-store"}, false, false, hook, "Failed", `probe: answered \"failed\"`},
+		{"secret it cannot read", map[string]string{"AIM_API_KEY_SECRET_ID": "aim/not-this-secret"}, false, false, hook, "Failed", `probe: answered \"failed\"`},
+		{"AIM's store host down", nil, true, false, hook, "Failed", `click: answered 502 \"upstream_error\"`},
+		{"version fails init", map[string]string{"AIM_TIMEOUT": "forever"}, false, false, hook, "Failed", `probe: operation error Lambda: Invoke`},
+		{"the hook panics", nil, false, false, panicking, "Failed", `gate panic`},
+		{"gate off, AIM down", nil, true, true, hook, "Succeeded", `the gate is off`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.fault {
@@ -56,7 +58,7 @@ func TestDeployGateUnderTheEmulator(t *testing.T) {
 			calls := r.sb.Calls(aimsandbox.OpCustomerAccessToken)
 			cd := &codeDeploy{}
 			var out devutil.Buffer
-			h := startHook(t, r, tc.hook, version.emu.URL, serve(t, &http.Server{Handler: cd}), &out)
+			h := startHook(t, r, tc.hook, version.emu.URL, serve(t, &http.Server{Handler: cd}), tc.off, &out)
 			id := fmt.Sprint(time.Now().UnixNano())
 			ev := `{"DeploymentId":"d-` + id + `","LifecycleEventHookExecutionId":"e-` + id + `"}`
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -70,6 +72,9 @@ func TestDeployGateUnderTheEmulator(t *testing.T) {
 			}
 			waitForOutput(t, &out, tc.cause)
 			if tc.name != "good version" {
+				if tc.off && r.sb.Calls(aimsandbox.OpCustomerAccessToken) != calls {
+					t.Error("got CustomerAccessToken calls with the gate off, want the version untried")
+				}
 				return
 			}
 			// The function answers AIM's 401 after one credential refresh and retry.
@@ -111,7 +116,7 @@ func buildHook(t *testing.T, tags []string) string {
 // startHook runs the hook's bootstrap under its own emulator, pointed at
 // the version's emulator and at CodeDeploy's fake, with the template's
 // variables and a 60 s timeout as in the template.
-func startHook(t *testing.T, r *rig, bootstrap, lambdaURL, codeDeployURL string, out *devutil.Buffer) *rie.Emulator {
+func startHook(t *testing.T, r *rig, bootstrap, lambdaURL, codeDeployURL string, off bool, out *devutil.Buffer) *rie.Emulator {
 	t.Helper()
 	env := map[string]string{
 		"CHECKED_FUNCTION_NAME":       "function", // the one name the emulator serves
@@ -122,6 +127,7 @@ func startHook(t *testing.T, r *rig, bootstrap, lambdaURL, codeDeployURL string,
 		"AWS_ENDPOINT_URL_CODEDEPLOY": codeDeployURL,
 		"AWS_CONFIG_FILE":             "/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+		"DEPLOY_GATE":                 map[bool]string{false: "On", true: "Off"}[off],
 	}
 	for _, kv := range r.moto.Env() {
 		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "AWS_") && !strings.HasPrefix(k, "AWS_ENDPOINT_URL") {
