@@ -48,6 +48,18 @@ func TestOutsideInCheckAgainstTheLocalAPI(t *testing.T) {
 				defer s.Sandbox.ClearFaults()
 			}
 			records := strings.Count(out.String(), synthetic.MetricPublicCheckSuccess+`":`)
+			access, discovery := s.Sandbox.Calls(aimsandbox.OpCustomerAccessToken), s.Sandbox.Calls(aimsandbox.OpGetEndPoint)
+			// What one check costs at AIM (README, Safe rollout): the refused
+			// click, and after AIM's 401 the function's one forced credential
+			// refresh (GetEndPoint) and retry, at most every 30 s; the first
+			// run here also pays the cold start's discovery.
+			defer func() {
+				a, d := s.Sandbox.Calls(aimsandbox.OpCustomerAccessToken)-access, s.Sandbox.Calls(aimsandbox.OpGetEndPoint)-discovery
+				t.Logf("AIM calls: CustomerAccessToken %d, GetEndPoint %d", a, d)
+				if a > 2 || d > 2 {
+					t.Errorf("got %d CustomerAccessToken and %d GetEndPoint calls, want at most 2 of each", a, d)
+				}
+			}()
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			body, _, err := emu.Invoke(ctx, []byte(`{"checkUrl":"`+tc.url+`"}`))
