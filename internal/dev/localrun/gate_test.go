@@ -81,7 +81,11 @@ func TestDeployGateUnderTheEmulator(t *testing.T) {
 			if got := r.sb.Calls(aimsandbox.OpCustomerAccessToken) - calls; got < 1 || got > 2 {
 				t.Errorf("got %d CustomerAccessToken calls, want the gate's click (and its one retry)", got)
 			}
+			// The first case: the rig's output so far is this version's alone.
 			waitForOutput(t, &r.out, `"synthetic":true`)
+			if strings.Contains(r.out.String(), `"Clicks"`) {
+				t.Errorf("got a metric record with Clicks from the gate's click, want none:\n%s", r.out.String())
+			}
 		})
 	}
 	t.Run("nothing leaked", func(t *testing.T) { r.checkNoLeaks(t) })
