@@ -36,8 +36,17 @@ help: ## List the targets.
 build-CustomerAccessTokenFunction: ## Build bootstrap into ARTIFACTS_DIR (what `sam build` calls).
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap $(FUNCTION_PKG)
 
+# The deploy gate and outside-in check (README, Safe rollout): its own bootstrap, the same
+# flags. `sam build` sets ARTIFACTS_DIR in the environment; by hand it goes where sam puts it.
+SYNTHETIC_PKG := ./functions/synthetic-check
+SYNTHETIC_DIR  = $(if $(filter environment command line,$(origin ARTIFACTS_DIR)),$(ARTIFACTS_DIR),.aws-sam/build/SyntheticCheckFunction)
+
+.PHONY: build-SyntheticCheckFunction
+build-SyntheticCheckFunction: ## Build the synthetic check's bootstrap (what `sam build` calls).
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_LAMBDA_FLAGS) -o $(SYNTHETIC_DIR)/bootstrap $(SYNTHETIC_PKG)
+
 .PHONY: build
-build: build-CustomerAccessTokenFunction ## Build the linux/arm64 bootstrap without sam.
+build: build-CustomerAccessTokenFunction build-SyntheticCheckFunction ## Build the linux/arm64 bootstraps without sam.
 
 .PHONY: validate
 validate: ## Lint template.yaml with cfn-lint (SAM transform included).

@@ -33,6 +33,10 @@ func NewMapper(opts Options) *Mapper {
 	return m
 }
 
+// SyntheticHeader marks the stack's own checks (README, Safe rollout). Anyone
+// may send it: a forger only takes his own click out of the click metrics.
+const SyntheticHeader = "Synthetic-Check"
+
 // Request is everything the handler needs from one event, read once.
 type Request struct {
 	Format    Format // the payload format, answered in
@@ -41,6 +45,7 @@ type Request struct {
 	Client    string // the caller's address: requestContext's http.sourceIp (2.0) or identity.sourceIp (1.0)
 	Origin    string // the Origin header when it is an allowed origin; "" otherwise
 	WantsJSON bool   // the caller asked for JSON rather than a redirect
+	Synthetic bool   // sent SyntheticHeader: one of the stack's own checks, no customer
 	Call      Call   // the AIM call a GET asks for
 	// Err is why the request cannot be served, to be answered: a
 	// *RequestError, or an error wrapping ErrUnknownFormat when the payload
@@ -58,6 +63,8 @@ func (m *Mapper) Parse(payload []byte) Request {
 		return Request{Format: ev.Format, Err: err}
 	}
 	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Client: ev.SourceIP, Origin: m.allowedOrigin(ev)}
+	_, n := ev.Header(SyntheticHeader)
+	req.Synthetic = n > 0
 	switch req.Method {
 	case http.MethodGet:
 		req.WantsJSON, req.Err = wantsJSON(ev)

@@ -156,7 +156,7 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (out any, err erro
 		h.logRecord(rec)
 	}()
 	req = h.mapper.Parse(payload)
-	rec.format, rec.apiRequestID, rec.click = req.Format, req.RequestID, req.Method == http.MethodGet
+	rec.format, rec.apiRequestID, rec.click, rec.synthetic = req.Format, req.RequestID, req.Method == http.MethodGet, req.Synthetic
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerMargin))

@@ -19,6 +19,7 @@ type record struct {
 	apiRequestID string // API Gateway's requestContext.requestId, as in its access log
 	format       apigw.Format
 	click        bool // a GET: the button's click
+	synthetic    bool // one of the stack's own checks: no click in any metric
 	outcome      string
 	status       int
 	code         apigw.Code
@@ -71,7 +72,13 @@ func (h *Handler) logRecord(rec *record) {
 	if rec.urlHost != "" {
 		attrs = append(attrs, slog.String("url_host", rec.urlHost))
 	}
+	if rec.synthetic {
+		attrs = append(attrs, slog.Bool("synthetic", true))
+	}
 	h.opts.Logger.LogAttrs(context.Background(), level, "invocation", attrs...)
+	if rec.synthetic {
+		return // counted in no share: the checks write their own metric
+	}
 	// Like slog, a failed stdout write is not the caller's problem.
 	_ = h.opts.Metrics.Emit(emf.Invocation{
 		Outcome: rec.outcome, Code: string(rec.code), Status: rec.status, Click: rec.click,

@@ -358,8 +358,8 @@ func TestCheckAlarmsPageAtZeroTrafficButNotANewStack(t *testing.T) {
 		}
 		if c.page == "PublicCheckAlarm" {
 			for _, id := range []string{c.page, c.failing, c.ran} {
-				if cond := tpl.Resources[id].Condition; cond != "HasPublicCheck" || exists(t, tpl, cond, scenarios["no public check"]) {
-					t.Errorf("%s: condition %q; want HasPublicCheck, off with PublicCheck=disabled", id, cond)
+				if cond := tpl.Resources[id].Condition; cond != "HasOutsideInCheck" || exists(t, tpl, cond, scenarios["no public check"]) {
+					t.Errorf("%s: condition %q; want HasOutsideInCheck, off with OutsideInCheck=Off", id, cond)
 				}
 			}
 		}

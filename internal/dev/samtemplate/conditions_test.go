@@ -12,7 +12,7 @@ var (
 	withKMS     = map[string]string{"KmsKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}
 	withTopic   = map[string]string{"AlarmEmail": "", "AlarmTopicName": "oncall-alarms"}
 	withReserve = map[string]string{"ReservedConcurrency": "10"}
-	noCheck     = map[string]string{"PublicCheck": "disabled"}
+	noCheck     = map[string]string{"OutsideInCheck": "Off"}
 	scenarios   = map[string]map[string]string{
 		"defaults": operatorValues, "domain": merge(operatorValues, withDomain), "domain+zone": merge(operatorValues, withZone),
 		"kms": merge(operatorValues, withKMS), "topic": merge(operatorValues, withTopic), "reserved": merge(operatorValues, withReserve),

@@ -56,6 +56,13 @@ func roleStatements(t *testing.T, tpl Template) (managed []any, statements []sta
 	if !ok || attr != "Arn" {
 		t.Fatalf("function Role: got %v, want the SAM-made role's Arn", function(t, tpl)["Role"])
 	}
+	return roleStatementsOf(t, tpl, roleID)
+}
+
+// roleStatementsOf returns the managed policies and the inline policies'
+// statements of the role roleID, each with the condition guarding it.
+func roleStatementsOf(t *testing.T, tpl Template, roleID string) (managed []any, statements []statement) {
+	t.Helper()
 	role := resource(t, tpl, roleID, "AWS::IAM::Role").Properties
 	managed, _ = role["ManagedPolicyArns"].([]any)
 	policies, _ := role["Policies"].([]any)

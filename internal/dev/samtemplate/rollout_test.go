@@ -221,6 +221,9 @@ func TestAPIInvokesTheAlias(t *testing.T) {
 		t.Fatal("no AWS::Lambda::Permission for the API")
 	}
 	for _, id := range perms {
+		if fn, _ := ref(tpl.Resources[id].Properties["FunctionName"]); fn == syntheticID {
+			continue // the outside-in check's schedule: see TestSchedules
+		}
 		refTo(t, id+" FunctionName", tpl.Resources[id].Properties["FunctionName"], aliasID)
 	}
 }

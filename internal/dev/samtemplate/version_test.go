@@ -28,7 +28,7 @@ var otherValues = map[string]string{
 // concurrency, which Lambda applies to every version alike).
 var notRead = map[string]string{
 	"AlarmFailedClicks": "5", "LogRetentionDays": "7", "AlarmEmail": "oncall@example.com", "ApiThrottlingRateLimit": "20",
-	"ReservedConcurrency": "10", "PublicCheck": "disabled",
+	"ReservedConcurrency": "10", "OutsideInCheck": "Off",
 }
 
 // deploy is one deploy of the test: its parameter values and its code.
