@@ -83,6 +83,9 @@ func TestRefusalsCountAgainstTheClient(t *testing.T) {
 			if strings.Join(limit.refused, ",") != strings.Join(want, ",") {
 				t.Errorf("got refusals counted for %q, want %q", limit.refused, want)
 			}
+			if served := len(limit.served) == 1 && limit.served[0] == eventClient; served != (tt.status == 302) {
+				t.Errorf("got clients served %q for a %d, want the client recorded only for a 302", limit.served, tt.status)
+			}
 		})
 	}
 }
