@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -35,6 +36,7 @@ type config struct {
 	ClientLimitTable     string        // CLIENT_LIMIT_TABLE; "": each environment counts on its own
 	ClientLimit          int           // CLIENT_LIMIT: AIM refusals per client and window; 0: off
 	ClientLimitWindow    time.Duration // CLIENT_LIMIT_WINDOW
+	TrustedProxies       []string      // TRUSTED_PROXIES: CIDR networks, host bits dropped
 }
 
 // parseConfig reads every variable and reports all problems together.
@@ -64,6 +66,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 		ClientLimitTable:     p.tableName("CLIENT_LIMIT_TABLE"),
 		ClientLimit:          p.count("CLIENT_LIMIT", 5, 1000),
 		ClientLimitWindow:    p.duration("CLIENT_LIMIT_WINDOW", time.Minute, time.Hour),
+		TrustedProxies:       p.list("TRUSTED_PROXIES", nil, func(s string) (string, error) { n, err := netip.ParsePrefix(s); return n.Masked().String(), err }),
 	}
 	return c, errors.Join(p.problems...)
 }

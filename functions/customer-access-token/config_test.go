@@ -74,6 +74,7 @@ func TestParseConfigClientLimit(t *testing.T) {
 		{"CLIENT_LIMIT_WINDOW": "0s"}, {"CLIENT_LIMIT_WINDOW": "2h"}, {"CLIENT_LIMIT_WINDOW": "60"},
 		{"CLIENT_LIMIT_TABLE": "ab"}, {"CLIENT_LIMIT_TABLE": "limits table"}, {"CLIENT_LIMIT_TABLE": "arn:aws:dynamodb:us-east-1:123456789012:table/limits"},
 		{"CLIENT_LIMIT_TABLE": strings.Repeat("t", 256)},
+		{"TRUSTED_PROXIES": "203.0.113.7"}, {"TRUSTED_PROXIES": "10.0.0.0/8, cloudfront"}, {"TRUSTED_PROXIES": "10.0.0.0/33"},
 	} {
 		bad["AIM_API_KEY_SECRET_ID"], bad["AIM_APP_ID"] = "s", "app"
 		_, err := parseConfig(env(bad))
@@ -258,5 +259,19 @@ func TestErrorRedirectURLKeepsItsQuery(t *testing.T) {
 	}
 	if got := cfg.ErrorRedirectURL.String(); got != page || cfg.ErrorRedirectURL.RawQuery != "b=2&a=x%20y" {
 		t.Errorf("got %q with query %q, want %q as configured", got, cfg.ErrorRedirectURL.RawQuery, page)
+	}
+}
+
+// TestParseConfigTrustedProxies checks TRUSTED_PROXIES is read as a list
+// of networks, host bits dropped.
+func TestParseConfigTrustedProxies(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig(env(map[string]string{"AIM_API_KEY_SECRET_ID": "s", "AIM_APP_ID": "app",
+		"TRUSTED_PROXIES": " 203.0.113.7/32, 10.1.2.3/8 ,2001:db8::/32,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"203.0.113.7/32", "10.0.0.0/8", "2001:db8::/32"}, cfg.TrustedProxies); diff != "" {
+		t.Errorf("trusted proxies (-want +got):\n%s", diff)
 	}
 }

@@ -81,7 +81,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 		Limit:            clientlimit.New(limit),
 		CredentialBudget: cfg.AIMTimeout,
 		Mapping: apigw.Options{
-			TokenCookie: cfg.TokenCookie, AllowedOrigins: cfg.AllowedOrigins, ErrorRedirectURL: cfg.ErrorRedirectURL,
+			TokenCookie: cfg.TokenCookie, AllowedOrigins: cfg.AllowedOrigins, ErrorRedirectURL: cfg.ErrorRedirectURL, TrustedProxies: cfg.TrustedProxies,
 		},
 		RedirectAllowedHosts: cfg.RedirectAllowedHosts,
 		Logger:               log,

@@ -79,15 +79,18 @@ var boundaries = map[string][]string{
 	"ERROR_REDIRECT_URL":     {"", "https://shop.example.com/cards-error", "https://shop.example.com/e?x=1#y", "http://shop.example.com", "https://user@shop.example.com", "shop.example.com/x", "https://shop.example.com:99999/"},
 	"REDIRECT_ALLOWED_HOSTS": {"", "aim.example.com", "aim.example.com:8443", "a.example,b.example:444", "https://aim.example.com", "aim.example.com/x", "aim.example.com:0", "-bad.example"},
 	"TOKEN_COOKIE":           {"", "aim_token", "aim-token.v2", "has space", "semi;colon", "quote\"", "a=b"},
+	"TRUSTED_PROXIES": {"", "203.0.113.7/32", "10.0.0.0/8", "0.0.0.0/0", "198.51.100.0/24, 203.0.113.0/24", "255.255.255.255/32",
+		"203.0.113.7", "256.0.0.0/8", "10.0.0.0/33", "010.0.0.0/8", "10.0.0.0/08", "cloudfront", "10.0.0/8", "2001:db8::/32"},
 }
 
 // narrower are values the function takes and the template refuses, each for
 // a reason: a form the template does not offer, or a value the function
 // should refuse too. Never the other way round.
 var narrower = map[string]string{
-	"AIM_APP_ID=  app": "spaces the function trims",
-	"AIM_APP_ID=app ":  "spaces the function trims",
-	"AIM_TIMEOUT=4.5s": "decimal and compound durations are not offered",
+	"AIM_APP_ID=  app":              "spaces the function trims",
+	"AIM_APP_ID=app ":               "spaces the function trims",
+	"AIM_TIMEOUT=4.5s":              "decimal and compound durations are not offered",
+	"TRUSTED_PROXIES=2001:db8::/32": "IPv6 networks are not offered: the template's API has no dual-stack endpoint, so its callers are IPv4",
 }
 
 // TestTemplatePatternsAcceptWhatTheFunctionAccepts runs the function's own

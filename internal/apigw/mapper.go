@@ -2,8 +2,10 @@ package apigw
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // Options are the rules from configuration that parsing and answering follow.
@@ -11,6 +13,7 @@ type Options struct {
 	TokenCookie      string   // cookie carrying the customer token; "" for none
 	AllowedOrigins   []string // origins answered with CORS headers and preflights, compared normalised
 	ErrorRedirectURL *url.URL // page redirect-mode errors go to; nil: problem+json
+	TrustedProxies   []string // CIDR networks of callers whose X-Forwarded-For names the client
 }
 
 // Mapper parses events into requests and builds the answers to them, under
@@ -42,7 +45,8 @@ type Request struct {
 	Format    Format // the payload format, answered in
 	Method    string // upper-case
 	RequestID string // API Gateway's requestContext.requestId
-	Client    string // the caller's address: requestContext's http.sourceIp (2.0) or identity.sourceIp (1.0)
+	Client    string // the address the client limit counts, see client
+	CrossSite bool   // a browser marked the request cross-site (Sec-Fetch-Site)
 	Origin    string // the Origin header when it is an allowed origin; "" otherwise
 	WantsJSON bool   // the caller asked for JSON rather than a redirect
 	Synthetic bool   // sent SyntheticHeader: one of the stack's own checks, no customer
@@ -62,7 +66,8 @@ func (m *Mapper) Parse(payload []byte) Request {
 	if err != nil {
 		return Request{Format: ev.Format, Err: err}
 	}
-	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Client: ev.SourceIP, Origin: m.allowedOrigin(ev)}
+	site, _ := ev.Header("sec-fetch-site")
+	req := Request{Format: ev.Format, Method: ev.Method, RequestID: ev.RequestID, Client: m.client(ev), CrossSite: site == "cross-site", Origin: m.allowedOrigin(ev)}
 	_, n := ev.Header(SyntheticHeader)
 	req.Synthetic = n > 0
 	switch req.Method {
@@ -95,4 +100,23 @@ func (m *Mapper) allowedOrigin(ev event) string {
 		return ""
 	}
 	return origin
+}
+
+// client is sourceIp or, behind trusted proxies (which, like HTTP APIs,
+// append their caller), the rightmost X-Forwarded-For entry not one of them.
+func (m *Mapper) client(ev event) string {
+	addr := ev.SourceIP
+	hops := strings.FieldsFunc(strings.Join(ev.Headers["x-forwarded-for"], ","), func(r rune) bool { return r == ',' || r == ' ' })
+	for i := len(hops) - 1; addr != "" && i >= 0 && m.trusted(addr); i-- {
+		addr = hops[i]
+	}
+	return addr
+}
+
+func (m *Mapper) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	return err == nil && slices.ContainsFunc(m.opts.TrustedProxies, func(n string) bool {
+		p, err := netip.ParsePrefix(n)
+		return err == nil && p.Contains(a.Unmap())
+	})
 }

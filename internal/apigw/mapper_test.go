@@ -63,3 +63,37 @@ func TestParseUnreadable(t *testing.T) {
 		}
 	}
 }
+
+// TestParseClient checks the address the client limit counts: sourceIp,
+// or behind a trusted proxy the rightmost X-Forwarded-For entry that is not
+// one; never what an untrusted caller writes into the header.
+func TestParseClient(t *testing.T) {
+	t.Parallel()
+	proxies := []string{"198.51.100.0/24", "2001:db8::/32"}
+	for _, tt := range []struct {
+		name, source, xff, want string
+		rest                    bool // a 1.0 event with the header sent twice
+	}{
+		{name: "direct caller", source: "203.0.113.9", xff: "192.0.2.1", want: "203.0.113.9"},
+		{name: "trusted server, header appended to", source: "198.51.100.7", xff: "192.0.2.1, 203.0.113.5, 198.51.100.7", want: "203.0.113.5"},
+		{name: "trusted server, two hops", source: "198.51.100.7", xff: "203.0.113.5, 198.51.100.8", want: "203.0.113.5"},
+		{name: "trusted IPv6 proxy", source: "2001:db8::1", xff: "203.0.113.5", want: "203.0.113.5"},
+		{name: "trusted server naming no one", source: "198.51.100.7", want: "198.51.100.7"},
+		{name: "1.0, header sent twice", source: "198.51.100.7", xff: "203.0.113.5", want: "203.0.113.6", rest: true},
+		{name: "no caller address", xff: "203.0.113.5", want: ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev := `{"version":"2.0","rawQueryString":"","headers":{"x-forwarded-for":"` + tt.xff + `"},"requestContext":{"http":{"method":"GET","sourceIp":"` + tt.source + `"}}}`
+			if tt.rest {
+				ev = `{"httpMethod":"GET","multiValueHeaders":{"X-Forwarded-For":["` + tt.xff + `","203.0.113.6"]},"requestContext":{"identity":{"sourceIp":"` + tt.source + `"}}}`
+			}
+			if got := NewMapper(Options{TrustedProxies: proxies}).Parse([]byte(ev)).Client; got != tt.want {
+				t.Errorf("got client %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := NewMapper(Options{}).Parse(readEvent(t, "httpapi-update-card.json")).Client; got == "" {
+		t.Errorf("got no client for an event with a sourceIp, want it")
+	}
+}

@@ -11,17 +11,18 @@ type Code string
 
 // The error codes; problemKinds gives each one its HTTP status.
 const (
-	CodeInvalidRequest   Code = "invalid_request"
-	CodeMissingToken     Code = "missing_token"
-	CodeSessionExpired   Code = "session_expired"
-	CodeAIMRejected      Code = "aim_rejected"
-	CodeTooManyRequests  Code = "too_many_requests"
-	CodeUnavailable      Code = "unavailable"
-	CodeUpstreamError    Code = "upstream_error"
-	CodeUpstreamTimeout  Code = "upstream_timeout"
-	CodeOriginNotAllowed Code = "origin_not_allowed"
-	CodeMethodNotAllowed Code = "method_not_allowed"
-	CodeInternal         Code = "internal_error"
+	CodeInvalidRequest     Code = "invalid_request"
+	CodeMissingToken       Code = "missing_token"
+	CodeSessionExpired     Code = "session_expired"
+	CodeAIMRejected        Code = "aim_rejected"
+	CodeTooManyRequests    Code = "too_many_requests"
+	CodeUnavailable        Code = "unavailable"
+	CodeUpstreamError      Code = "upstream_error"
+	CodeCredentialsRefused Code = "credentials_refused"
+	CodeUpstreamTimeout    Code = "upstream_timeout"
+	CodeOriginNotAllowed   Code = "origin_not_allowed"
+	CodeMethodNotAllowed   Code = "method_not_allowed"
+	CodeInternal           Code = "internal_error"
 )
 
 // bearerChallenge is the 401 answers' WWW-Authenticate challenge, with the
@@ -37,17 +38,18 @@ var problemKinds = map[Code]struct {
 	status                   int
 	title, detail, challenge string
 }{
-	CodeInvalidRequest:   {400, "Invalid request", "The request is not valid.", ""},
-	CodeMissingToken:     {401, "Sign-in required", "Please sign in to manage your cards.", bearerChallenge},
-	CodeSessionExpired:   {401, "Session expired", "Your session has expired. Please sign in again.", bearerChallenge + `, error="invalid_token"`},
-	CodeAIMRejected:      {422, "Request refused", "The store could not open card management for this request.", ""},
-	CodeTooManyRequests:  {429, "Too many attempts", "Too many attempts from this network. Please try again in a few minutes.", ""},
-	CodeUnavailable:      {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly.", ""},
-	CodeUpstreamError:    {502, "Store system error", "The store's system did not answer as expected. Please try again later.", ""},
-	CodeUpstreamTimeout:  {504, "Store system timeout", "The store's system took too long to answer. Please try again.", ""},
-	CodeOriginNotAllowed: {403, "Origin not allowed", "This site is not allowed to call card management.", ""},
-	CodeMethodNotAllowed: {405, "Method not allowed", "Only GET is supported here.", ""},
-	CodeInternal:         {500, "Internal error", "Internal error.", ""},
+	CodeInvalidRequest:     {400, "Invalid request", "The request is not valid.", ""},
+	CodeMissingToken:       {401, "Sign-in required", "Please sign in to manage your cards.", bearerChallenge},
+	CodeSessionExpired:     {401, "Session expired", "Your session has expired. Please sign in again.", bearerChallenge + `, error="invalid_token"`},
+	CodeAIMRejected:        {422, "Request refused", "The store could not open card management for this request.", ""},
+	CodeTooManyRequests:    {429, "Too many attempts", "Too many attempts from this network. Please try again in a few minutes.", ""},
+	CodeUnavailable:        {503, "Temporarily unavailable", "Card management is temporarily unavailable. Please try again shortly.", ""},
+	CodeUpstreamError:      {502, "Store system error", "The store's system did not answer as expected. Please try again later.", ""},
+	CodeCredentialsRefused: {502, "Store system error", "The store's system refused this site's access. Please try again later.", ""},
+	CodeUpstreamTimeout:    {504, "Store system timeout", "The store's system took too long to answer. Please try again.", ""},
+	CodeOriginNotAllowed:   {403, "Origin not allowed", "This site is not allowed to call card management.", ""},
+	CodeMethodNotAllowed:   {405, "Method not allowed", "Only GET is supported here.", ""},
+	CodeInternal:           {500, "Internal error", "Internal error.", ""},
 }
 
 // Problem is an RFC 9457 problem answer with the function's code.

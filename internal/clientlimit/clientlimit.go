@@ -3,7 +3,7 @@
 // neither Secrets Manager nor AIM, until the window ends. Environments share
 // the count through a DynamoDB table, one UpdateItem per refusal and none on
 // success; each remembers the clients it saw reach the limit, so their
-// further requests cost nothing.
+// further requests cost nothing. A client AIM served lately is not blocked.
 package clientlimit
 
 import (
@@ -52,8 +52,9 @@ type Limiter struct {
 }
 
 type count struct {
-	start time.Time // of the window counted
-	n     int
+	start  time.Time // of the window counted
+	n      int
+	served time.Time // start of the last window AIM served the client in
 }
 
 // New builds a Limiter.
@@ -87,7 +88,7 @@ func (l *Limiter) Blocked(sourceIP string) (wait time.Duration, blocked bool) {
 	l.mu.Lock()
 	c := l.counts[key]
 	l.mu.Unlock()
-	if l.opts.Limit <= 0 || key == "" || !c.start.Equal(start) || c.n < l.opts.Limit {
+	if l.opts.Limit <= 0 || key == "" || !c.start.Equal(start) || c.n < l.opts.Limit || !c.served.Before(start.Add(-l.opts.Window)) {
 		return 0, false
 	}
 	return start.Add(l.opts.Window).Sub(now), true
@@ -105,16 +106,31 @@ func (l *Limiter) Refused(ctx context.Context, sourceIP string) {
 	if err != nil {
 		l.opts.Logger.Warn("client limit: refusal counted in this environment only", "table", l.opts.Table, "error", err.Error())
 	}
+	l.update(key, func(c *count) {
+		if !c.start.Equal(start) {
+			c.n = 0
+		}
+		c.start, c.n = start, max(c.n+1, shared)
+	})
+}
+
+// Served records that AIM served the client at sourceIP: it is not blocked
+// in this window or the next (README: Per-client limits).
+func (l *Limiter) Served(sourceIP string) {
+	if key := Client(sourceIP); l.opts.Limit > 0 && key != "" {
+		l.update(key, func(c *count) { c.served = l.opts.Now().Truncate(l.opts.Window) })
+	}
+}
+
+func (l *Limiter) update(key string, f func(*count)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.counts) >= maxClients {
 		clear(l.counts)
 	}
 	c := l.counts[key]
-	if !c.start.Equal(start) {
-		c.n = 0
-	}
-	l.counts[key] = count{start: start, n: max(c.n+1, shared)}
+	f(&c)
+	l.counts[key] = c
 }
 
 // add adds one to the client's item of the window, which expires when the

@@ -209,3 +209,27 @@ func TestRememberedClientsAreBounded(t *testing.T) {
 		t.Errorf("got a client refused 3 times after the clearing not blocked, want blocked")
 	}
 }
+
+// TestServedClientIsNotBlocked: a client AIM served in this window or the
+// last (a store's server whose customers' sessions AIM ended at once) is
+// not blocked by its refusals; two windows later it is again.
+func TestServedClientIsNotBlocked(t *testing.T) {
+	c := &clock{t: t0}
+	l := newLimiter(nil, c, &bytes.Buffer{})
+	l.Served("203.0.113.7")
+	refuse(l, "203.0.113.7", 5)
+	if _, blocked := l.Blocked("203.0.113.7"); blocked {
+		t.Fatalf("got a client served in this window blocked, want it served")
+	}
+	c.t = t0.Add(time.Minute)
+	refuse(l, "203.0.113.7", 5)
+	if _, blocked := l.Blocked("203.0.113.7"); blocked {
+		t.Fatalf("got a client served in the last window blocked, want it served")
+	}
+	c.t = t0.Add(2 * time.Minute)
+	refuse(l, "203.0.113.7", 3)
+	if _, blocked := l.Blocked("203.0.113.7"); !blocked {
+		t.Errorf("got a client last served two windows ago not blocked after 3 refusals, want blocked")
+	}
+	New(Options{}).Served("203.0.113.7") // no limit: nothing to record
+}

@@ -21,6 +21,7 @@ type fakeLimit struct {
 	wait    time.Duration
 	asked   []string
 	refused []string
+	served  []string
 }
 
 func (f *fakeLimit) Blocked(client string) (time.Duration, bool) {
@@ -29,6 +30,7 @@ func (f *fakeLimit) Blocked(client string) (time.Duration, bool) {
 }
 
 func (f *fakeLimit) Refused(_ context.Context, client string) { f.refused = append(f.refused, client) }
+func (f *fakeLimit) Served(client string)                     { f.served = append(f.served, client) }
 
 // The events' sourceIp.
 const eventClient = "203.0.113.10"
@@ -52,7 +54,9 @@ func TestRefusalsCountAgainstTheClient(t *testing.T) {
 	}{
 		{"401", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindUnauthorized, HTTPStatus: 401}), 401, true},
 		{"403", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindUnauthorized, HTTPStatus: 403}), 422, true},
-		{"404", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindRejected, HTTPStatus: 404}), 422, true},
+		{"404", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindRejected, HTTPStatus: 404}), 502, false},
+		{"409", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindRejected, HTTPStatus: 409}), 502, false},
+		{"400", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindRejected, HTTPStatus: 400}), 502, false},
 		{"2xx with an error in Status", "httpapi-add-customer-card.json", fail(&aim.Error{Kind: aim.KindRejected, HTTPStatus: 200}), 422, true},
 		{"1.0 payload, 401", "rest-add-customer-card.json", fail(&aim.Error{Kind: aim.KindUnauthorized, HTTPStatus: 401}), 401, true},
 		{"success", "httpapi-add-customer-card.json", nil, 302, false},
@@ -78,6 +82,9 @@ func TestRefusalsCountAgainstTheClient(t *testing.T) {
 			}
 			if strings.Join(limit.refused, ",") != strings.Join(want, ",") {
 				t.Errorf("got refusals counted for %q, want %q", limit.refused, want)
+			}
+			if served := len(limit.served) == 1 && limit.served[0] == eventClient; served != (tt.status == 302) {
+				t.Errorf("got clients served %q for a %d, want the client recorded only for a 302", limit.served, tt.status)
 			}
 		})
 	}

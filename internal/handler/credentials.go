@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/aim"
@@ -31,6 +32,8 @@ type credentials struct {
 	aim       AIM
 	now       func() time.Time
 	endpoints *stale.Cache[aim.Credentials]
+	// refused: discovery refused the store's credentials, and AIM has not accepted them since.
+	refused atomic.Bool
 }
 
 func newCredentials(opts Options) *credentials {
@@ -99,5 +102,8 @@ func (c *credentials) getEndPoint(ctx context.Context, key string, u *credUsage)
 	start := c.now()
 	ep, err := c.aim.GetEndPoint(ctx, key)
 	u.discovery += c.now().Sub(start)
-	return ep, err
+	if err == nil || isUnauthorized(err) {
+		c.refused.Store(err != nil)
+	}
+	return ep, shortCode(err)
 }

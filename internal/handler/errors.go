@@ -61,23 +61,29 @@ func aimProblem(e *aim.Error) apigw.Problem {
 	if e.Op == aim.OpCustomerAccessToken {
 		// Only AIM's answer to the customer's own request is theirs to
 		// see; discovery's code is about the store's ApiKey or AppId.
-		p.AIMErrorCode = clean(e.Code, 100)
+		p.AIMErrorCode = e.Code
 	}
 	switch {
 	case e.Kind == aim.KindThrottled:
 		p.Code, p.RetryAfter = apigw.CodeUnavailable, clean(e.RetryAfter, 40)
 	case e.Kind == aim.KindTimeout:
 		p.Code = apigw.CodeUpstreamTimeout
-	case e.Op != aim.OpCustomerAccessToken:
-		// Discovery refusing our own ApiKey or AppId is the store's
-		// problem, not the customer's: it stays upstream_error.
-	case e.Kind == aim.KindRejected:
-		p.Code = apigw.CodeAIMRejected
-		if e.HTTPStatus >= 200 && e.HTTPStatus < 300 {
-			p.Detail = clean(e.DisplayText, 500)
-		}
+	case e.Kind == aim.KindUnauthorized: // only discovery's gets here
+		p.Code = apigw.CodeCredentialsRefused
+	case e.Op == aim.OpCustomerAccessToken && e.Kind == aim.KindRejected && e.HTTPStatus < 300:
+		// The customer's card or mode; another 4xx stays upstream_error.
+		p.Code, p.Detail = apigw.CodeAIMRejected, clean(e.DisplayText, 500)
 	}
 	return p
+}
+
+// shortCode cuts AIM's ErrorCode (any JSON value up to the body limit) as
+// aim.Error cuts its Message, before any log line or answer has it.
+func shortCode(err error) error {
+	if e := (*aim.Error)(nil); errors.As(err, &e) {
+		e.Code = clean(e.Code, 100)
+	}
+	return err
 }
 
 // clean keeps AIM's text printable and short before it is shown.

@@ -41,6 +41,7 @@ type AIM interface {
 type ClientLimit interface {
 	Blocked(client string) (wait time.Duration, blocked bool)
 	Refused(ctx context.Context, client string)
+	Served(client string)
 }
 
 // Options configures a Handler.

@@ -97,9 +97,13 @@ func TestErrorTable(t *testing.T) {
 				e.Code, e.DisplayText, e.Message = "InvalidItemKey", "That card is not on your account.", "internal text"
 			}),
 			detail: "That card is not on your account.", aimCode: "InvalidItemKey"},
-		{name: "AIM 404", event: "httpapi-update-card.json", status: 422, code: "aim_rejected",
-			accessFn: aimErr(aim.KindRejected, 404, func(e *aim.Error) { e.Message = "NullReferenceException at line 7" }),
-			detail:   "The store could not open card management for this request."},
+		{name: "AIM 404", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
+			accessFn: aimErr(aim.KindRejected, 404, func(e *aim.Error) { e.Code, e.Message = "NotFound", "NullReferenceException at line 7" }),
+			detail:   "The store's system did not answer as expected. Please try again later.", aimCode: "NotFound"},
+		{name: "discovery refuses the ApiKey", event: "httpapi-update-card.json", status: 502, code: "credentials_refused",
+			endpointFn: func(string) (aim.Endpoint, error) {
+				return aim.Endpoint{}, &aim.Error{Op: aim.OpGetEndPoint, Kind: aim.KindUnauthorized, HTTPStatus: 401, Code: "Unauthorized"}
+			}},
 		{name: "AIM 429", event: "httpapi-update-card.json", status: 503, code: "unavailable", accessFn: aimErr(aim.KindThrottled, 429, func(e *aim.Error) { e.RetryAfter = "7" }), retryAfter: "7"},
 		{name: "AIM 500", event: "httpapi-update-card.json", status: 502, code: "upstream_error",
 			accessFn: aimErr(aim.KindUpstream, 500, func(e *aim.Error) { e.Code, e.Message = "ServerError", "internal text" }), aimCode: "ServerError"},

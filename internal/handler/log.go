@@ -63,14 +63,10 @@ func (h *Handler) logRecord(rec *record) {
 		slog.Bool("stale_credentials", rec.creds.stale),
 		slog.Float64("duration_ms", ms(h.opts.Now().Sub(rec.start))),
 	}
-	if rec.code != "" {
-		attrs = append(attrs, slog.String("code", string(rec.code)))
-	}
-	if rec.cause != "" {
-		attrs = append(attrs, slog.String("cause", rec.redact(rec.cause)))
-	}
-	if rec.urlHost != "" {
-		attrs = append(attrs, slog.String("url_host", rec.urlHost))
+	for _, kv := range [][2]string{{"code", string(rec.code)}, {"cause", rec.redact(rec.cause)}, {"url_host", rec.urlHost}} {
+		if kv[1] != "" {
+			attrs = append(attrs, slog.String(kv[0], kv[1]))
+		}
 	}
 	if rec.synthetic {
 		attrs = append(attrs, slog.Bool("synthetic", true))

@@ -28,6 +28,7 @@ func TestRefusalAfterRefresh(t *testing.T) {
 			return aim.AccessToken{}, &aim.Error{Op: aim.OpCustomerAccessToken, Kind: aim.KindUnauthorized, HTTPStatus: s, Code: fmt.Sprintf("Refused%d", s)}
 		}
 	}
+	rotated := fakeKeys{fresh: testAPIKey + "-rotated"}
 	tests := []struct {
 		name      string
 		keys      fakeKeys
@@ -38,11 +39,14 @@ func TestRefusalAfterRefresh(t *testing.T) {
 		calls     int
 		refreshes int
 	}{
-		{name: "403 twice", accessFn: refuse(403, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 2, refreshes: 1},
-		{name: "401 twice", accessFn: refuse(401, 401), status: 401, code: "session_expired", calls: 2, refreshes: 1},
-		{name: "401 then 403", accessFn: refuse(401, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 2, refreshes: 1},
-		{name: "403 then 401", accessFn: refuse(403, 401), status: 401, code: "session_expired", calls: 2, refreshes: 1},
-		{name: "403 then good", accessFn: refuse(403), status: 302, calls: 2, refreshes: 1},
+		{name: "403 twice", keys: rotated, accessFn: refuse(403, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 2, refreshes: 1},
+		{name: "401 twice", keys: rotated, accessFn: refuse(401, 401), status: 401, code: "session_expired", calls: 2, refreshes: 1},
+		{name: "401 then 403", keys: rotated, accessFn: refuse(401, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 2, refreshes: 1},
+		{name: "403 then 401", keys: rotated, accessFn: refuse(403, 401), status: 401, code: "session_expired", calls: 2, refreshes: 1},
+		{name: "403 then good", keys: rotated, accessFn: refuse(403), status: 302, calls: 2, refreshes: 1},
+		// The refresh brought the same key and OAuthToken: no second call.
+		{name: "401, same credentials", accessFn: refuse(401, 401), status: 401, code: "session_expired", calls: 1, refreshes: 1},
+		{name: "403, same credentials", accessFn: refuse(403, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 1, refreshes: 1},
 		{name: "403, no refresh allowed", keys: fakeKeys{limited: true}, accessFn: refuse(403, 403), status: 422, code: "aim_rejected", aimCode: "Refused403", calls: 1},
 		{name: "401, no refresh allowed", keys: fakeKeys{limited: true}, accessFn: refuse(401, 401), status: 401, code: "session_expired", calls: 1},
 		{name: "403, Secrets Manager down", keys: fakeKeys{refreshErr: errors.New("secrets: get aim/api-key: InternalServiceError")},

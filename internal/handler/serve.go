@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -19,8 +20,7 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 		return h.fail(rec, req.Err)
 	case req.Method == http.MethodOptions:
 		return apigw.Preflight()
-	}
-	if h.opts.Limit != nil {
+	case h.opts.Limit != nil:
 		if wait, blocked := h.opts.Limit.Blocked(req.Client); blocked {
 			rec.cause = "client limit reached: answered without AIM"
 			return apigw.Failure(apigw.Problem{Code: apigw.CodeTooManyRequests, RetryAfter: strconv.Itoa(int((wait + time.Second - 1) / time.Second))})
@@ -31,21 +31,24 @@ func (h *Handler) serve(ctx context.Context, req apigw.Request, rec *record) api
 	if err == nil {
 		rec.urlHost, err = checkAccountURL(tok.AccountManagementURL, h.opts.RedirectAllowedHosts)
 	}
+	// What counts: README's "Per-client limits".
+	switch c := problemFor(err).Code; {
+	case h.opts.Limit == nil:
+	case err == nil:
+		h.opts.Limit.Served(req.Client)
+	case c == apigw.CodeSessionExpired || c == apigw.CodeAIMRejected && !req.CrossSite:
+		h.opts.Limit.Refused(ctx, req.Client)
+	}
 	if err != nil {
-		res := h.fail(rec, err)
-		if c := problemFor(err).Code; h.opts.Limit != nil && (c == apigw.CodeSessionExpired || c == apigw.CodeAIMRejected) {
-			h.opts.Limit.Refused(ctx, req.Client)
-		}
-		return res
+		return h.fail(rec, err)
 	}
 	return apigw.Access(tok.Token, tok.AccountManagementURL)
 }
 
 // accessToken calls CustomerAccessToken. When AIM refuses (401/403) it
 // refreshes the credentials once, within the forced-refresh rate limit, and
-// retries once. A refusal that survives is the customer's: 401 is an
-// expired session, 403 a request AIM does not allow. A refresh that itself
-// fails is answered as that failure.
+// retries once if they changed. A refusal that survives is refused's; a
+// refresh that itself fails is answered as that failure.
 func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record) (aim.AccessToken, error) {
 	credCtx, cancel := context.WithTimeout(ctx, h.opts.CredentialBudget)
 	creds, err := h.creds.get(credCtx, &rec.creds)
@@ -58,30 +61,31 @@ func (h *Handler) accessToken(ctx context.Context, call apigw.Call, rec *record)
 	if !isUnauthorized(err) {
 		return tok, err
 	}
-	creds, refreshed, rerr := h.creds.refresh(ctx, &rec.creds)
-	if rerr == nil && ctx.Err() != nil {
-		// The refresh spent the deadline (a key source that falls back on
-		// its older key reports no error): there is no time left to retry.
-		rerr = ctx.Err()
+	fresh, refreshed, rerr := h.creds.refresh(ctx, &rec.creds)
+	// A refresh that spent the deadline leaves no time to retry, even when
+	// the key source fell back on its older key without an error.
+	if rerr != nil || ctx.Err() != nil {
+		return tok, refreshFailed(ctx, cmp.Or(rerr, ctx.Err()))
 	}
-	if rerr != nil {
-		return tok, refreshFailed(ctx, rerr)
-	}
-	if refreshed {
-		tok, err = h.callAIM(ctx, creds, req, rec)
+	if refreshed && fresh != creds {
+		tok, err = h.callAIM(ctx, fresh, req, rec)
 		if !isUnauthorized(err) {
 			return tok, err
 		}
 	}
-	return tok, refused(err)
+	return tok, h.refused(err)
 }
 
-// refused is AIM's refusal of the customer, after the one refresh: 403
-// means not allowed, anything else (401) an expired session.
-func refused(err error) error {
+// refused is AIM's refusal after the one refresh: the store's while AIM's
+// last word on its credentials was a refusal, else the customer's (403 not
+// allowed, anything else an expired session).
+func (h *Handler) refused(err error) error {
 	var e *aim.Error
-	if errors.As(err, &e) && e.HTTPStatus == http.StatusForbidden {
-		return &answerError{apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: clean(e.Code, 100)}, "customer request forbidden", e}
+	switch {
+	case h.creds.refused.Load():
+		return &answerError{apigw.Problem{Code: apigw.CodeCredentialsRefused}, "store credentials refused by AIM", err}
+	case errors.As(err, &e) && e.HTTPStatus == http.StatusForbidden:
+		return &answerError{apigw.Problem{Code: apigw.CodeAIMRejected, AIMErrorCode: e.Code}, "customer request forbidden", e}
 	}
 	return &answerError{apigw.Problem{Code: apigw.CodeSessionExpired}, "customer token refused", err}
 }
@@ -90,9 +94,8 @@ func refused(err error) error {
 // AIM failure (discovery) as it is, a spent deadline as a timeout, and
 // anything else (Secrets Manager) as the ApiKey being unavailable.
 func refreshFailed(ctx context.Context, err error) error {
-	var e *aim.Error
 	switch {
-	case errors.As(err, &e):
+	case errors.As(err, new(*aim.Error)):
 		return err
 	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
 		return &answerError{apigw.Problem{Code: apigw.CodeUpstreamTimeout}, "credential refresh timed out", err}
@@ -106,7 +109,10 @@ func (h *Handler) callAIM(ctx context.Context, creds aim.Credentials, req aim.Ac
 	rec.secrets = append(rec.secrets, creds.APIKey, creds.Endpoint.OAuthToken, tok.Token, tok.AccountManagementURL)
 	rec.aimCalls++
 	rec.aimTime += h.opts.Now().Sub(start)
-	return tok, err
+	if err == nil {
+		h.creds.refused.Store(false)
+	}
+	return tok, shortCode(err)
 }
 
 func isUnauthorized(err error) bool {

@@ -51,6 +51,7 @@ func TestServeHTTPBuildsEvent(t *testing.T) {
 	req.Header.Add("X-Multi", "a")
 	req.Header.Add("X-Multi", "b")
 	req.Header.Set("User-Agent", "test-agent")
+	req.Header.Set("X-Forwarded-For", "203.0.113.5") // a proxy in front: API Gateway appends the caller
 	req.Header.Add("Cookie", "aim_token=tok; theme=dark")
 	req.Header.Add("Cookie", "other=1")
 	newTestHandler(inv).ServeHTTP(httptest.NewRecorder(), req)
@@ -74,7 +75,7 @@ func TestServeHTTPBuildsEvent(t *testing.T) {
 			"x-multi":           "a,b",
 			"user-agent":        "test-agent",
 			"host":              "127.0.0.1:3000",
-			"x-forwarded-for":   "192.0.2.7",
+			"x-forwarded-for":   "203.0.113.5, 192.0.2.7",
 			"x-forwarded-port":  "3000",
 			"x-forwarded-proto": "http",
 		},

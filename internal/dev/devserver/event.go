@@ -79,7 +79,8 @@ func headers(r *http.Request) map[string]string {
 		}
 		h[strings.ToLower(name)] = strings.Join(values, ",")
 	}
-	h["x-forwarded-for"] = sourceIP(r.RemoteAddr)
+	// Like API Gateway, append the caller to what it wrote.
+	h["x-forwarded-for"] = strings.TrimPrefix(h["x-forwarded-for"]+", "+sourceIP(r.RemoteAddr), ", ")
 	if _, port, err := net.SplitHostPort(r.Host); err == nil {
 		h["x-forwarded-port"] = port
 	}

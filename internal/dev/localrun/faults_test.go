@@ -116,7 +116,7 @@ func TestFaultGetEndPoint(t *testing.T) {
 		{"truncated JSON", aimsandbox.TruncatedJSON(), nil, 502, "upstream_error"},
 		{"missing OAuthToken", aimsandbox.Fault{DropOAuthToken: true}, nil, 502, "upstream_error"},
 		{"missing domain", aimsandbox.Fault{DropEndpointDomain: true}, nil, 502, "upstream_error"},
-		{"ApiKey refused", aimsandbox.Unauthorized(), nil, 502, "upstream_error"},
+		{"ApiKey refused", aimsandbox.Unauthorized(), nil, 502, "credentials_refused"},
 		{"slow", aimsandbox.Slow(10 * time.Second), map[string]string{"AIM_TIMEOUT": "1s"}, 504, "upstream_timeout"},
 	}
 	for _, tt := range tests {
@@ -181,7 +181,11 @@ func TestFaultCustomerAccessToken(t *testing.T) {
 		// Credentials over time), so a click reaches AIM twice, not more.
 		{name: "connection reset", fault: aimsandbox.Fault{Reset: true}, status: 502, code: "upstream_error", calls: 2},
 		{name: "429", fault: aimsandbox.Throttled("7"), status: 503, code: "unavailable", retryAfter: "7"},
-		{name: "404", fault: aimsandbox.Fault{Status: 404, Code: "NotFound", Message: "sentinel-aim-internal"}, status: 422, code: "aim_rejected"},
+		// Only AIM's answer to the customer's input is aim_rejected: another
+		// 4xx is about the request the function built.
+		{name: "404", fault: aimsandbox.Fault{Status: 404, Code: "NotFound", Message: "sentinel-aim-internal"}, status: 502, code: "upstream_error", aimCode: "NotFound"},
+		{name: "400", fault: aimsandbox.Fault{Status: 400, Code: "SerializationException", Message: "sentinel-aim-internal"}, status: 502, code: "upstream_error", calls: 1},
+		{name: "409", fault: aimsandbox.Fault{Status: 409, Code: "Conflict", Message: "sentinel-aim-internal"}, status: 502, code: "upstream_error", calls: 1},
 		{name: "refused customer token", event: "httpapi-expired-token.json", status: 401, code: "session_expired"},
 		{name: "502 is not retried", fault: aimsandbox.Fault{Times: 1, Status: 502, Code: "BadGateway"}, status: 502, code: "upstream_error", calls: 1},
 		{name: "503 is not retried", fault: aimsandbox.Fault{Times: 1, Status: 503, Code: "Unavailable"}, status: 502, code: "upstream_error", calls: 1},

@@ -21,6 +21,7 @@ var otherValues = map[string]string{
 	"ErrorRedirectUrl": "https://shop.example.com/cards-error", "RedirectAllowedHosts": "aim.example.com",
 	"MetricsNamespace": "Shop/Cards", "MemorySize": "256", "ApplicationLogLevel": "DEBUG",
 	"SystemLogLevel": "WARN", "ClientLimit": "10", "ClientLimitWindow": "5m",
+	"TrustedProxies": "198.51.100.0/24",
 }
 
 // notRead are parameters no version freezes: changing one leaves the version

@@ -2,6 +2,7 @@ package storefront_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -22,8 +23,8 @@ const (
 // browser enforces CORS for real. Subtests share the stack and the browser;
 // each uses its own browser context (its own cookies).
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("browser test: skipped with -short (never in CI)")
 	}
 	s := startSite(t)
 	browser := startBrowser(t)
