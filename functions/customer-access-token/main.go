@@ -56,13 +56,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 	if err != nil {
 		return nil, err
 	}
-	client, err := aim.NewClient(aim.Options{
-		ServiceURL:    cfg.ServiceURL,
-		EndpointURL:   cfg.EndpointURL,
-		EndpointHosts: cfg.EndpointHosts,
-		AppID:         cfg.AppID,
-		Timeout:       cfg.AIMTimeout,
-	})
+	client, err := aim.NewClient(cfg.aimOptions())
 	if err != nil {
 		return nil, err
 	}

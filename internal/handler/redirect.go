@@ -7,8 +7,9 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
 // checkAccountURL decides whether AccountManagementUrl may be followed: an
@@ -41,7 +42,7 @@ func checkAccountURL(raw string, allowedHosts []string) (host string, err error)
 		return host, unsafeURL(portErr.Error())
 	case u.User != nil:
 		return host, unsafeURL("user-info in URL")
-	case u.Scheme == "http" && !isLoopback(host):
+	case u.Scheme == "http" && !aim.IsLoopback(host):
 		return host, unsafeURL("plain http to a non-loopback host")
 	case u.Scheme != "https" && u.Scheme != "http":
 		return host, unsafeURL("scheme not allowed")
@@ -58,14 +59,10 @@ func urlPort(u *url.URL) (string, error) {
 		return "", errors.New("empty port")
 	}
 	p := u.Port()
-	if p == "" {
-		return "", nil
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 65535 {
+	if !aim.ValidPort(p) {
 		return "", errors.New("port out of range")
 	}
-	if p = strconv.Itoa(n); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+	if p = strings.TrimLeft(p, "0"); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
 		return "", nil
 	}
 	return p, nil
@@ -100,11 +97,10 @@ func AllowedHost(entry string) (string, error) {
 		if host, port, err = net.SplitHostPort(s); err != nil {
 			return "", errNotHost
 		}
-		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 {
+		if port == "" || !aim.ValidPort(port) {
 			return "", errNotHost
 		}
-		if port = strconv.Itoa(n); port == "443" {
+		if port = strings.TrimLeft(port, "0"); port == "443" {
 			port = ""
 		}
 	}
@@ -121,11 +117,3 @@ func AllowedHost(entry string) (string, error) {
 // letters, digits and hyphens, 1-63 bytes each, none starting or ending
 // with a hyphen (and at most 253 bytes in all, checked beside it).
 var hostName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
