@@ -78,7 +78,8 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc := http.Client{Transport: newTransport()}
+	timeout := cmp.Or(opts.Timeout, 4*time.Second)
+	hc := http.Client{Transport: newTransport(timeout)}
 	if opts.HTTPClient != nil {
 		hc = *opts.HTTPClient
 	}
@@ -89,7 +90,7 @@ func NewClient(opts Options) (*Client, error) {
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
 		appID:         opts.AppID,
-		timeout:       cmp.Or(opts.Timeout, 4*time.Second),
+		timeout:       timeout,
 	}, nil
 }
 
@@ -156,16 +157,18 @@ func ValidPort(port string) bool {
 // proxies from the environment) keeping one connection per host, idle for
 // at most 90 s by the wall clock, so time spent frozen counts: below the
 // idle timeouts that drop a connection on the way to AIM without a word.
-// One connection per host also makes a call that starts while a warm-up
-// opens it wait for that connection instead of opening a second one (two
-// TLS handshakes at init cost a small CPU share tens of milliseconds).
-// Replays are net/http's own and the Client adds none; with one connection
-// per host, a call reaches AIM at most twice. See the README's
-// "Credentials over time" (Connections, At most one replay).
-func newTransport() *http.Transport {
+// A connection that stops answering without a word costs one call: over
+// HTTP/1.1 the call that times out closes it; over HTTP/2, where a call
+// that times out leaves it open, a PING unanswered within timeout of the
+// last frame read closes it. Replays are net/http's own and the Client adds
+// none; with one connection per host, a call reaches AIM at most twice.
+// See the README's "Credentials over time" (Connections, At most one
+// replay).
+func newTransport(timeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost = 1
 	t.MaxIdleConnsPerHost = 1
 	t.IdleConnTimeout = 90 * time.Second
+	t.HTTP2 = &http.HTTP2Config{SendPingTimeout: timeout / 2, PingTimeout: timeout / 2}
 	return t
 }
