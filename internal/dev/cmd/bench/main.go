@@ -40,6 +40,7 @@ type options struct {
 	readme     string        // README to rewrite between the bench markers
 	verbose    bool          // print every run's figures to stderr
 	aimHTTP1   bool          // AIM's hosts speak HTTP/1.1 only (default: they offer HTTP/2)
+	memorySize int           // template.yaml's default MemorySize, in MB
 
 	skip         part          // the part not to run, if any
 	plainRuns    int           // runs per scenario in the plain part
@@ -64,7 +65,7 @@ func parsePart(s string) (part, error) {
 }
 
 func main() {
-	o := options{sizes: []int{128, 256, 512, 1024}}
+	o := options{sizes: []int{128, 256, 512, 1024}, memorySize: 128}
 	flag.StringVar(&o.root, "root", ".", "module root (where go.mod is)")
 	flag.IntVar(&o.runs, "runs", 5, "runs per scenario and size; figures are medians")
 	flag.IntVar(&o.warm, "warm", 1000, "sequential warm invocations per run")
@@ -80,6 +81,7 @@ func main() {
 	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes; empty: as -template-env says")
 	flag.BoolVar(&o.tplEnv, "template-env", true, "run both processes with the literal runtime settings template.yaml gives the function (SSL_CERT_DIR, GOMAXPROCS); false: Go's defaults")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
+	flag.Float64Var(&cpuScale, "cpu-scale", 1, "scale every CPU quota by this factor: below 1 when this machine's hello-world init is faster than Lambda's published one")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.BoolVar(&o.aimHTTP1, "aim-http1", false, "AIM's TLS hosts speak HTTP/1.1 only; by default they offer HTTP/2 (ALPN), as IIS 10 does")
 	flag.Func("skip", "skip a part: aws (per memory size, over TLS) or plain (plain HTTP on loopback, full CPU)", func(s string) (err error) {

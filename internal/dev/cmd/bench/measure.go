@@ -28,6 +28,7 @@ type hostTrips struct{ service, store, secrets float64 }
 type sizeResult struct {
 	memoryMB        int
 	function, hello figures
+	first           [2]firstClick // per protocol, as protocols orders them
 }
 
 // results is everything the report shows.
@@ -98,7 +99,8 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 			}
 		}
 	}
-	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures()}, nil
+	first, err := measureFirstClicks(ctx, o, bins, up, sz)
+	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures(), first: first}, err
 }
 
 // sample adds one run of each scenario to s, the cold ones charged c.

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// protocols are what AIM's hosts speak in the first-click rows: HTTP/1.1 only,
+// then HTTP/2 offered by ALPN (what AIM's hosts speak is not known).
+var protocols = [2]struct {
+	name  string
+	http1 bool
+}{{"HTTP/1.1", true}, {"HTTP/2", false}}
+
+// firstClick is the median first answer on a new environment (event waiting at
+// exec) of the function and of the peer, over one protocol.
+type firstClick struct{ function, peer time.Duration }
+
+// lambdaHelloInit is Lambda's Init Duration for a Go hello-world on
+// provided.al2023, arm64, 128 MB, as public cold-start benchmarks report it
+// (about 40-45 ms); approximate, and published for 128 MB only.
+const lambdaHelloInit = 42 * time.Millisecond
+
+// measureFirstClicks runs the function and the peer o.runs times over each
+// protocol, one after the other and in turn first, so that both see the same load.
+func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize) ([2]firstClick, error) {
+	var out [2]firstClick
+	defer func(h1 bool) { up.aimHTTP1 = h1 }(up.aimHTTP1)
+	for p, proto := range protocols {
+		up.aimHTTP1 = proto.http1
+		var fn, peer []time.Duration
+		for i := range o.runs {
+			pair := []struct {
+				name, bin string
+				d         *[]time.Duration
+			}{{"function", bins.function, &fn}, {"peer", bins.peer, &peer}}
+			if i%2 == 1 {
+				pair[0], pair[1] = pair[1], pair[0]
+			}
+			for _, sub := range pair {
+				fmt.Fprintf(os.Stderr, "bench: %d MB, first click %d/%d over %s, %s\n", sz.memoryMB, i+1, o.runs, proto.name, sub.name)
+				r, err := runWaiting(ctx, up, sub.bin, sz, charges{aim: o.aimRTT, secrets: o.secretsRTT})
+				if err != nil {
+					return out, fmt.Errorf("first click of the %s at %d MB over %s: %w", sub.name, sz.memoryMB, proto.name, err)
+				}
+				*sub.d = append(*sub.d, r.answer)
+			}
+		}
+		out[p] = firstClick{median(fn), median(peer)}
+	}
+	return out, nil
+}
+
+// firstClickTable writes, per size, hello-world's init beside Lambda's published
+// one and the first click of the function and the peer over each protocol.
+func firstClickTable(b *strings.Builder, r results) {
+	b.WriteString("| size | hello-world init (Lambda's) |")
+	for _, p := range protocols {
+		fmt.Fprintf(b, " %s: function | peer | ratio |", p.name)
+	}
+	b.WriteString("\n|---|---:|" + strings.Repeat("---:|---:|---:|", len(protocols)) + "\n")
+	for _, s := range r.sizes {
+		lambda := "not published"
+		if s.memoryMB == 128 {
+			lambda = "≈ " + fmtDur(lambdaHelloInit)
+		}
+		fmt.Fprintf(b, "| %s MB | %s (%s) |", fmtCount(s.memoryMB), fmtDur(s.hello.init), lambda)
+		for _, c := range s.first {
+			fmt.Fprintf(b, " %s | %s | %.2f |", fmtDur(c.function), fmtDur(c.peer), ratio(int64(c.function), int64(c.peer)))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// firstClickTargets are the first click's bounds: at most 0.9× the peer's at
+// 1,024 MB, where the network decides, and at most 1.0× at the template's
+// MemorySize, where the CPU share decides; over each protocol.
+func firstClickTargets(r results, o options) []target {
+	var ts []target
+	for _, s := range r.sizes {
+		bound := map[int]float64{1024: 0.9, o.memorySize: 1.0}[s.memoryMB]
+		if bound == 0 {
+			continue
+		}
+		for p, c := range s.first {
+			got := ratio(int64(c.function), int64(c.peer))
+			ts = append(ts, target{goal: fmt.Sprintf("first click on a new environment ≤ %.1f× the peer's, %s", bound, protocols[p].name),
+				at: fmtCount(s.memoryMB) + " MB", bound: fmt.Sprintf("≤ %.2f", bound), measured: fmt.Sprintf("%.2f", got),
+				met: got <= bound, margin: fmt.Sprintf("%.2f", max(got-bound, bound-got))})
+		}
+	}
+	return ts
+}
