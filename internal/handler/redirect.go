@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -104,7 +103,7 @@ func AllowedHost(entry string) (string, error) {
 			port = ""
 		}
 	}
-	if net.ParseIP(host) == nil && (len(host) > 253 || !hostName.MatchString(host)) {
+	if net.ParseIP(host) == nil && !hostName(host) {
 		return "", errNotHost
 	}
 	if port == "" {
@@ -113,7 +112,17 @@ func AllowedHost(entry string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// hostName matches a DNS host name in lower case: dot-separated labels of
-// letters, digits and hyphens, 1-63 bytes each, none starting or ending
-// with a hyphen (and at most 253 bytes in all, checked beside it).
-var hostName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
+// hostName reports whether s is a DNS host name in lower case: at most 253
+// bytes of dot-separated labels of letters, digits and hyphens, 1-63 bytes
+// each, none starting or ending with a hyphen. (A loop, not a regexp: the
+// regexp's bounded repeats took 0.3 ms of CPU at every start, 4 ms of wall
+// time at 128 MB.)
+func hostName(s string) bool {
+	for label := range strings.SplitSeq(s, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
+			strings.Trim(label, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return len(s) <= 253
+}
