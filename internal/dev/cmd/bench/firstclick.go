@@ -16,8 +16,8 @@ var protocols = [2]struct {
 }{{"HTTP/1.1", true}, {"HTTP/2", false}}
 
 // firstClick is the median first answer on a new environment (event waiting at
-// exec) of the function and of the peer, over one protocol.
-type firstClick struct{ function, peer time.Duration }
+// exec) of the function and of the peer over one protocol, and their CPU time.
+type firstClick struct{ function, peer, functionCPU, peerCPU time.Duration }
 
 // lambdaHelloInit is Lambda's Init Duration for a Go hello-world on
 // provided.al2023, arm64, 128 MB, as public cold-start benchmarks report it
@@ -31,11 +31,11 @@ func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstr
 	defer func(h1 bool) { up.aimHTTP1 = h1 }(up.aimHTTP1)
 	for p, proto := range protocols {
 		up.aimHTTP1 = proto.http1
-		var fn, peer []time.Duration
+		var fn, peer []coldRun
 		for i := range o.runs {
 			pair := []struct {
 				name, bin string
-				d         *[]time.Duration
+				d         *[]coldRun
 			}{{"function", bins.function, &fn}, {"peer", bins.peer, &peer}}
 			if i%2 == 1 {
 				pair[0], pair[1] = pair[1], pair[0]
@@ -46,10 +46,12 @@ func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstr
 				if err != nil {
 					return out, fmt.Errorf("first click of the %s at %d MB over %s: %w", sub.name, sz.memoryMB, proto.name, err)
 				}
-				*sub.d = append(*sub.d, r.answer)
+				*sub.d = append(*sub.d, r)
 			}
 		}
-		out[p] = firstClick{median(fn), median(peer)}
+		answer := func(c coldRun) time.Duration { return c.answer }
+		cpu := func(c coldRun) time.Duration { return c.cpu }
+		out[p] = firstClick{medianOf(fn, answer), medianOf(peer, answer), medianOf(fn, cpu), medianOf(peer, cpu)}
 	}
 	return out, nil
 }
@@ -59,9 +61,9 @@ func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstr
 func firstClickTable(b *strings.Builder, r results) {
 	b.WriteString("| size | hello-world init (Lambda's) |")
 	for _, p := range protocols {
-		fmt.Fprintf(b, " %s: function | peer | ratio |", p.name)
+		fmt.Fprintf(b, " %s: function | peer | ratio | CPU, function / peer |", p.name)
 	}
-	b.WriteString("\n|---|---:|" + strings.Repeat("---:|---:|---:|", len(protocols)) + "\n")
+	b.WriteString("\n|---|---:|" + strings.Repeat("---:|---:|---:|---:|", len(protocols)) + "\n")
 	for _, s := range r.sizes {
 		lambda := "not published"
 		if s.memoryMB == 128 {
@@ -69,7 +71,8 @@ func firstClickTable(b *strings.Builder, r results) {
 		}
 		fmt.Fprintf(b, "| %s MB | %s (%s) |", fmtCount(s.memoryMB), fmtDur(s.hello.init), lambda)
 		for _, c := range s.first {
-			fmt.Fprintf(b, " %s | %s | %.2f |", fmtDur(c.function), fmtDur(c.peer), ratio(int64(c.function), int64(c.peer)))
+			fmt.Fprintf(b, " %s | %s | %.2f | %s / %s |", fmtDur(c.function), fmtDur(c.peer), ratio(int64(c.function), int64(c.peer)),
+				fmtDur(c.functionCPU), fmtDur(c.peerCPU))
 		}
 		b.WriteString("\n")
 	}

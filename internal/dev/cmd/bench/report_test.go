@@ -20,9 +20,9 @@ func sampleResults() results {
 	return results{
 		sizes: []sizeResult{
 			{memoryMB: 128, function: fn(ms(300), ms(430), ms(66)), hello: hello, // frozen over by 40 ms
-				first: [2]firstClick{{ms(600), ms(590)}, {ms(580), ms(600)}}}, // 1.02 over HTTP/1.1, 0.97 over HTTP/2
+				first: [2]firstClick{{function: ms(600), peer: ms(590)}, {function: ms(580), peer: ms(600)}}}, // 1.02 over HTTP/1.1, 0.97 over HTTP/2
 			{memoryMB: 1024, function: fn(ms(100), ms(150), ms(25)), hello: hello, // frozen met
-				first: [2]firstClick{{ms(150), ms(170)}, {ms(160), ms(170)}}}, // 0.88, 0.94
+				first: [2]firstClick{{function: ms(150), peer: ms(170)}, {function: ms(160), peer: ms(170)}}}, // 0.88, 0.94
 		},
 		functionArm: size{raw: 9_700_000, zipped: 3_900_000},
 		helloArm:    size{raw: 6_300_000, zipped: 2_700_000},

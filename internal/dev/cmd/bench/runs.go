@@ -59,19 +59,20 @@ func runWarm(ctx context.Context, up *upstreams, bin string, sz lambdaSize, n in
 type coldRun struct {
 	init      time.Duration // exec → first next; 0 where the event was waiting
 	answer    time.Duration
-	trips     hostTally // counted during init (frozen) or exec → answer (waiting)
-	after     hostTally // counted from the thaw to the answer (frozen)
-	work      hostWork  // the servers' counts over the span of trips
-	afterWork hostWork  // the servers' counts over the span of after
+	trips     hostTally     // counted during init (frozen) or exec → answer (waiting)
+	after     hostTally     // counted from the thaw to the answer (frozen)
+	work      hostWork      // the servers' counts over the span of trips
+	afterWork hostWork      // the servers' counts over the span of after
+	cpu       time.Duration // the process's CPU time over its life (waiting: exec → answer, then idle)
 }
 
 // runWaiting queues the event before exec and times exec → answer.
-func runWaiting(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) (coldRun, error) {
+func runWaiting(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) (r coldRun, err error) {
 	s, err := begin(ctx, up, bin, sz, c, clickEvent())
 	if err != nil {
 		return coldRun{}, err
 	}
-	defer s.end()
+	defer func() { s.end(); r.cpu = s.proc.cpu() }()
 	res, err := s.first.Wait(s.proc.ctx)
 	if _, err := checked(s.proc.ctx, res, err); err != nil {
 		return coldRun{}, fmt.Errorf("first answer: %w", err)
