@@ -80,12 +80,17 @@ func firstClickTable(b *strings.Builder, r results) {
 
 // firstClickTargets are the first click's bounds: at most 0.9× the peer's at
 // 1,024 MB, where the network decides, and at most 1.0× at the template's
-// MemorySize, where the CPU share decides; over each protocol.
+// MemorySize when it is smaller, where the CPU share decides; over each protocol.
 func firstClickTargets(r results, o options) []target {
 	var ts []target
 	for _, s := range r.sizes {
-		bound := map[int]float64{1024: 0.9, o.memorySize: 1.0}[s.memoryMB]
-		if bound == 0 {
+		var bound float64
+		switch s.memoryMB {
+		case 1024:
+			bound = 0.9
+		case o.memorySize:
+			bound = 1.0
+		default:
 			continue
 		}
 		for p, c := range s.first {
@@ -96,4 +101,24 @@ func firstClickTargets(r results, o options) []target {
 		}
 	}
 	return ts
+}
+
+// monthlyTable writes, per size, the function's first click (the slower
+// protocol's) and what a month of clicks costs when every click is one: the
+// first click billed exec → answer, as at a store's volume most are.
+func monthlyTable(b *strings.Builder, r results, o options) {
+	clicks := []int{100, 1000, 10000}
+	b.WriteString("| size | first click, function (slower protocol) |")
+	for _, n := range clicks {
+		fmt.Fprintf(b, " %s clicks a month |", fmtCount(n))
+	}
+	b.WriteString("\n|---|---:|" + strings.Repeat("---:|", len(clicks)) + "\n")
+	for _, s := range r.sizes {
+		d := max(s.first[0].function, s.first[1].function)
+		fmt.Fprintf(b, "| %s MB | %s |", fmtCount(s.memoryMB), fmtDur(d))
+		for _, n := range clicks {
+			fmt.Fprintf(b, " $%.4f |", costPerMillion(d, s.memoryMB, o.price)*float64(n)/1e6)
+		}
+		b.WriteString("\n")
+	}
 }

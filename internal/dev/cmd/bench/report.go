@@ -52,6 +52,8 @@ func awsReport(b *strings.Builder, r results, o options) {
 		"a Go hello-world on provided.al2023, arm64, as public cold-start benchmarks report its Init Duration (approximate); " +
 		"where this machine's is lower, `-cpu-scale` below 1 slows every process to Lambda's CPU.\n\n")
 	firstClickTable(b, r)
+	b.WriteString("\nWhat a month of clicks costs if every click is a first click, billed exec → answer:\n\n")
+	monthlyTable(b, r, o)
 	b.WriteString("\n")
 	sizesTable(b, r, o)
 	b.WriteString("\n")

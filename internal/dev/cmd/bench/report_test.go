@@ -52,7 +52,8 @@ func TestTargets(t *testing.T) {
 		{"peak RSS ≤ 1.5× hello-world", "1,024 MB"}:                                       true, // 15 ≤ 18 MiB
 		{"arm64 `bootstrap` ≤ 10 MB", ""}:                                                 true,
 	}
-	got := targets(sampleResults(), sampleOptions())
+	o := sampleOptions()
+	got := targets(sampleResults(), o)
 	if len(got) != len(want) {
 		t.Fatalf("got %d targets, want %d", len(got), len(want))
 	}
@@ -66,6 +67,18 @@ func TestTargets(t *testing.T) {
 			t.Errorf("%s at %s: got met=%v (measured %s, bound %s), want %v", tg.goal, tg.at, tg.met, tg.measured, tg.bound, met)
 		}
 	}
+	// With the template's MemorySize at 1,024 MB, the first click there keeps
+	// its 0.9 bound, and 128 MB has none.
+	o.memorySize = 1024
+	var first []string
+	for _, tg := range targets(sampleResults(), o) {
+		if strings.HasPrefix(tg.goal, "first click") {
+			first = append(first, tg.at+" "+tg.bound)
+		}
+	}
+	if want := []string{"1,024 MB ≤ 0.90", "1,024 MB ≤ 0.90"}; strings.Join(first, "; ") != strings.Join(want, "; ") {
+		t.Errorf("first-click targets at MemorySize 1024: got %q, want %q", first, want)
+	}
 }
 
 func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
@@ -77,6 +90,8 @@ func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
 		"`SSL_CERT_DIR` unset",
 		"| measure | 128 MB | 1,024 MB |",
 		"| CPU quota (share of one CPU) | 7.2 % | 57.9 % |",
+		// 600 ms × 0.125 GB × $0.0000133334 + $0.0000002 = $0.0000012 a click.
+		"| 128 MB | 600.0 ms | $0.0001 | $0.0012 | $0.0120 |",
 		"| first answer, event waiting at exec (exec → answer), function | 430.0 ms | 150.0 ms |",
 		"| warm own work (function p50 − hello-world p50 − bare round trip) | 30 µs | 30 µs |",
 		"| round trips, event waiting: service / store / Secrets Manager | 3 / 3 / 3 | 3 / 3 / 3 |",
