@@ -6,22 +6,11 @@ import (
 	"time"
 )
 
-// report renders the results as the README's Performance section: the AWS-like
-// part, then the plain one, each where it ran.
+// report renders the results as the README's Performance section.
 func report(r results, o options, m machine) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured with `make bench` on %s.", m)
-	if len(r.sizes) > 0 {
-		awsReport(&b, r, o)
-	}
-	if r.plain != nil {
-		if len(r.sizes) > 0 {
-			b.WriteString("\n")
-		} else {
-			b.WriteString(" ")
-		}
-		plainReport(&b, r, o)
-	}
+	awsReport(&b, r, o)
 	return b.String()
 }
 

@@ -32,7 +32,7 @@ func sampleResults() results {
 
 func sampleOptions() options {
 	return options{memorySize: 128, runs: 5, warm: 1000, aimRTT: ms(20), secretsRTT: ms(2), freeze: ms(300),
-		price: price{gbSecond: 0.0000133334, perMillion: 0.20}, plainRuns: 7, plainLatency: ms(30)}
+		price: price{gbSecond: 0.0000133334, perMillion: 0.20}}
 }
 
 func TestTargets(t *testing.T) {

@@ -28,10 +28,6 @@ func targets(r results, o options) []target {
 	at := fmtCount(big.memoryMB) + " MB"
 	f, h := big.function, big.hello
 	per := " per " + fmtCount(r.warm) + " warm"
-	// The plain-HTTP bench's bounds on init and on warm p50 − hello-world's are
-	// not held here: over TLS the first counts root loading and handshakes, which
-	// the event-waiting bound covers, and the second counts the round trip, which
-	// the own-work bound takes out. The plain part holds them (plainTargets).
 	return append(ts,
 		countTarget("1 GetSecretValue"+per, at, f.secretGets, 1),
 		countTarget("1 GetEndPoint"+per, at, f.endpointCalls, 1),
