@@ -125,16 +125,16 @@ clean: ## Remove build output and test leftovers.
 # Run on an otherwise idle machine: other work shows in every figure (the report
 # prints the load average at start). Run as root, where a cgroup v1 cpu controller
 # gives each process Lambda's CPU share for its memory size; elsewhere the report
-# says that every size ran at full CPU. A second, shorter part then measures over
-# plain HTTP on loopback at full CPU against the bounds the bench held before it
-# measured over TLS; -skip aws or -skip plain leaves one part out. Needs
+# says that every size ran at full CPU. Per size, the first click on a new
+# environment is measured for the function and for a peer (the plain per-click
+# integration), run in turn, with AIM's hosts on HTTP/1.1 and on HTTP/2; -cpu-scale
+# slows every process when hello-world's init here is faster than Lambda's. Needs
 # moto_server on PATH (see `make tools`).
 # For example: make bench BENCH_FLAGS="-sizes 128,1024 -runs 9 -aim-rtt 20ms -v"
-#              make bench BENCH_FLAGS="-skip aws -plain-runs 9"
 BENCH_FLAGS ?=
 
 .PHONY: bench
-bench: ## Measure the function against a hello-world Lambda per memory size and over plain loopback; rewrite README's Performance tables.
+bench: ## Measure the function against hello-world and the per-click peer per memory size; rewrite README's Performance tables.
 	@command -v moto_server >/dev/null || { echo "moto_server not found: pip install 'moto[server]'" >&2; exit 1; }
 	go run ./internal/dev/cmd/bench -readme README.md $(BENCH_FLAGS)
 	go test -run '^$$' -bench . -benchmem ./internal/apigw/... ./internal/handler/...

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -30,7 +30,7 @@ type config struct {
 	AllowedOrigins       []string      // normalised: lower case, default port dropped
 	ErrorRedirectURL     *url.URL      // parsed once; answers append error=<code> to it
 	RedirectAllowedHosts []string      // hosts AccountManagementUrl may redirect to, as handler.AllowedHost writes them
-	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, lower-case, as aim.CheckEndpointHost accepts them
+	EndpointHosts        []string      // AIM_ENDPOINT_HOSTS, as written
 	StaleMax             time.Duration // STALE_MAX
 	FailureBackoff       time.Duration // FAILURE_BACKOFF
 	ClientLimitTable     string        // CLIENT_LIMIT_TABLE; "": each environment counts on its own
@@ -42,25 +42,19 @@ type config struct {
 // parseConfig reads every variable and reports all problems together.
 func parseConfig(getenv func(string) string) (config, error) {
 	p := &parser{getenv: getenv}
-	// The pinned endpoint is checked against the allow-list, as the AIM
-	// client will check it.
-	endpointHosts := p.list("AIM_ENDPOINT_HOSTS", strings.ToLower, func(h string) (string, error) {
-		return h, aim.CheckEndpointHost(h)
-	})
-	pinned := func(v string) error { return aim.CheckEndpointURL(v, endpointHosts) }
 	c := config{
 		SecretID:             p.required("AIM_API_KEY_SECRET_ID"),
 		SecretField:          getenv("AIM_API_KEY_SECRET_FIELD"),
 		AppID:                p.required("AIM_APP_ID"),
-		ServiceURL:           p.apiBase("AIM_SERVICE_URL", "https://active-ewebservice.biz/aeservices30", aim.CheckServiceURL),
-		EndpointURL:          p.apiBase("AIM_ENDPOINT_URL", "", pinned),
+		ServiceURL:           cmp.Or(strings.TrimSpace(getenv("AIM_SERVICE_URL")), "https://active-ewebservice.biz/aeservices30"),
+		EndpointURL:          strings.TrimSpace(getenv("AIM_ENDPOINT_URL")),
 		AIMTimeout:           p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
 		CacheTTL:             p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
 		AllowedOrigins:       p.list("ALLOWED_ORIGINS", func(s string) string { return strings.TrimSuffix(s, "/") }, origin),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
 		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", nil, handler.AllowedHost),
-		EndpointHosts:        endpointHosts,
+		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", nil, func(h string) (string, error) { return h, nil }),
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 		ClientLimitTable:     p.tableName("CLIENT_LIMIT_TABLE"),
@@ -68,7 +62,26 @@ func parseConfig(getenv func(string) string) (config, error) {
 		ClientLimitWindow:    p.duration("CLIENT_LIMIT_WINDOW", time.Minute, time.Hour),
 		TrustedProxies:       p.list("TRUSTED_PROXIES", nil, func(s string) (string, error) { n, err := netip.ParsePrefix(s); return n.Masked().String(), err }),
 	}
+	// The AIM client checks its URLs and hosts: configuration names the
+	// variable behind each option it refuses (AIM_APP_ID is checked above).
+	checked := c.aimOptions()
+	checked.AppID = cmp.Or(c.AppID, "-")
+	if _, err := aim.NewClient(checked); err != nil {
+		for _, err := range err.(interface{ Unwrap() []error }).Unwrap() {
+			if o := (*aim.OptionError)(nil); errors.As(err, &o) {
+				p.fail(aimVars[o.Option], "%w", o.Err)
+			}
+		}
+	}
 	return c, errors.Join(p.problems...)
+}
+
+// aimVars names the variable behind each AIM client option it sets.
+var aimVars = map[string]string{"ServiceURL": "AIM_SERVICE_URL", "EndpointURL": "AIM_ENDPOINT_URL", "EndpointHosts": "AIM_ENDPOINT_HOSTS"}
+
+// aimOptions are the AIM client's options.
+func (c config) aimOptions() aim.Options {
+	return aim.Options{ServiceURL: c.ServiceURL, EndpointURL: c.EndpointURL, EndpointHosts: c.EndpointHosts, AppID: c.AppID, Timeout: c.AIMTimeout}
 }
 
 type parser struct {
@@ -88,59 +101,25 @@ func (p *parser) required(name string) string {
 	return v
 }
 
-// absolute parses an absolute http(s) URL without user-info; nil when v
-// is not one.
-func (p *parser) absolute(name, v string) *url.URL {
-	u, err := url.Parse(v)
-	switch {
-	case err != nil, u.Host == "", u.Scheme != "https" && u.Scheme != "http":
-		p.fail(name, "want an absolute http(s) URL")
-		return nil
-	case u.User != nil:
-		p.fail(name, "must not carry user-info")
-		return nil
-	case u.Port() != "" && !validPort(u.Port()):
-		p.fail(name, "want a port from 1 to 65535")
-		return nil
-	}
-	return u
-}
-
-// validPort reports whether port is 1-65535: any other can never be dialled.
-func validPort(port string) bool {
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 1 && n <= 65535
-}
-
-// apiBase reads the base URL of an API: no query or fragment, no
-// trailing slash. A URL that is well formed must also pass check (the AIM
-// client's rules for it), so NewClient never refuses what passed here.
-func (p *parser) apiBase(name, def string, check func(string) error) string {
-	v := strings.TrimSpace(p.getenv(name))
-	if v == "" {
-		return def
-	}
-	base := strings.TrimRight(v, "/")
-	switch u := p.absolute(name, v); {
-	case u == nil:
-	case u.RawQuery != "" || u.Fragment != "":
-		p.fail(name, "must not carry a query or fragment")
-	default:
-		if err := check(base); err != nil {
-			p.fail(name, "%w", err)
-		}
-	}
-	return base
-}
-
-// page reads the URL of a web page, query and fragment allowed; nil when
-// unset or invalid.
+// page reads the absolute http(s) URL of a web page, query and fragment
+// allowed, no user-info; nil when unset or invalid.
 func (p *parser) page(name string) *url.URL {
 	v := strings.TrimSpace(p.getenv(name))
 	if v == "" {
 		return nil
 	}
-	return p.absolute(name, v)
+	u, err := url.Parse(v)
+	switch {
+	case err != nil, u.Host == "", u.Scheme != "https" && u.Scheme != "http":
+		p.fail(name, "want an absolute http(s) URL")
+	case u.User != nil:
+		p.fail(name, "must not carry user-info")
+	case !aim.ValidPort(u.Port()):
+		p.fail(name, "want a port from 1 to 65535")
+	default:
+		return u
+	}
+	return nil
 }
 
 func (p *parser) duration(name string, def, max time.Duration) time.Duration {
@@ -221,14 +200,8 @@ func origin(o string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q is not an origin such as https://shop.example.com (scheme://host[:port], nothing else)", o)
 	}
-	if u, _ := url.Parse(norm); u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u, _ := url.Parse(norm); u.Scheme == "http" && !aim.IsLoopback(u.Hostname()) {
 		return "", fmt.Errorf("%q is plain http to a host that is not loopback; use https", o)
 	}
 	return norm, nil
-}
-
-// isLoopback reports whether host is localhost or a loopback address.
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

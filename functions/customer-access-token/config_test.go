@@ -43,7 +43,7 @@ func TestParseConfigAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.ServiceURL != "http://127.0.0.1:9/aeservices30" || cfg.AIMTimeout != 2500*time.Millisecond || cfg.CacheTTL != time.Minute ||
+	if cfg.ServiceURL != "http://127.0.0.1:9/aeservices30/" || cfg.AIMTimeout != 2500*time.Millisecond || cfg.CacheTTL != time.Minute ||
 		cfg.ErrorRedirectURL.String() != "https://shop.example.com/error/?x=1" {
 		t.Errorf("got %+v", cfg)
 	}
@@ -53,7 +53,7 @@ func TestParseConfigAll(t *testing.T) {
 	if diff := cmp.Diff([]string{"10846.active-e.net"}, cfg.RedirectAllowedHosts); diff != "" {
 		t.Errorf("hosts (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{".active-e.net", "store.example:443"}, cfg.EndpointHosts); diff != "" {
+	if diff := cmp.Diff([]string{".Active-E.net", "store.example:443"}, cfg.EndpointHosts); diff != "" { // as written: the AIM client reads them
 		t.Errorf("endpoint hosts (-want +got):\n%s", diff)
 	}
 	if cfg.StaleMax != 2*time.Hour || cfg.FailureBackoff != 250*time.Millisecond {
@@ -93,7 +93,8 @@ func TestParseConfigClientLimit(t *testing.T) {
 
 // TestParseConfigChecksAIMEndpoints checks that AIM_SERVICE_URL,
 // AIM_ENDPOINT_URL and AIM_ENDPOINT_HOSTS meet the AIM client's rules at
-// parse time, so they are named with every other problem.
+// parse time (parseConfig asks the client), so they are named with every
+// other problem.
 func TestParseConfigChecksAIMEndpoints(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ service, endpoint, hosts, want string }{ // want "": accepted

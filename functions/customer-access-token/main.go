@@ -50,19 +50,16 @@ func main() {
 	lambda.Start(h)
 }
 
-// build makes the SDK client, the AIM client and the handler, once.
+// build makes the AIM client, the SDK client and the handler, once. The
+// connection to AIM's service host, which the prefetch's GetEndPoint needs,
+// is dialled first, so that it is up by the time Secrets Manager answers.
 func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Writer) (*handler.Handler, error) {
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	client, err := aim.NewClient(cfg.aimOptions())
 	if err != nil {
 		return nil, err
 	}
-	client, err := aim.NewClient(aim.Options{
-		ServiceURL:    cfg.ServiceURL,
-		EndpointURL:   cfg.EndpointURL,
-		EndpointHosts: cfg.EndpointHosts,
-		AppID:         cfg.AppID,
-		Timeout:       cfg.AIMTimeout,
-	})
+	client.DialService(ctx)
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
 	}

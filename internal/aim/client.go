@@ -8,7 +8,6 @@ package aim
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,13 +70,16 @@ type Client struct {
 	timeout       time.Duration
 }
 
-// NewClient returns a Client for opts, or one error naming every invalid option.
+// NewClient returns a Client for opts, or one error joining an *OptionError
+// for every invalid option: it is where the URL, port and host rules of
+// AIM's hosts are checked.
 func NewClient(opts Options) (*Client, error) {
 	hosts, err := opts.validate()
 	if err != nil {
 		return nil, err
 	}
-	hc := http.Client{Transport: newTransport()}
+	timeout := cmp.Or(opts.Timeout, 4*time.Second)
+	hc := http.Client{Transport: newTransport(timeout)}
 	if opts.HTTPClient != nil {
 		hc = *opts.HTTPClient
 	}
@@ -88,38 +90,46 @@ func NewClient(opts Options) (*Client, error) {
 		endpointURL:   strings.TrimRight(opts.EndpointURL, "/"),
 		endpointHosts: hosts,
 		appID:         opts.AppID,
-		timeout:       cmp.Or(opts.Timeout, 4*time.Second),
+		timeout:       timeout,
 	}, nil
 }
 
-// validate reports every problem of o at once and returns the parsed
-// EndpointHosts.
+// validate reports every problem of o at once, each an *OptionError, and
+// returns the parsed EndpointHosts.
 func (o Options) validate() ([]hostPattern, error) {
 	var errs []error
+	fail := func(option string, err error) { errs = append(errs, &OptionError{Option: option, Err: err}) }
 	// ServiceURL is AIM's host, not the store's: no allow-list.
 	if _, err := checkEndpoint(o.ServiceURL, nil); err != nil {
-		errs = append(errs, fmt.Errorf("ServiceURL: %w", err))
+		fail("ServiceURL", err)
 	}
 	hosts, err := parseHostPatterns(o.EndpointHosts)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("EndpointHosts: %w", err))
+		fail("EndpointHosts", err)
 	}
 	if o.EndpointURL != "" {
 		if _, err := checkEndpoint(o.EndpointURL, hosts); err != nil {
-			errs = append(errs, fmt.Errorf("EndpointURL: %w", err))
+			fail("EndpointURL", err)
 		}
 	}
 	if strings.TrimSpace(o.AppID) == "" {
-		errs = append(errs, errors.New("option AppID is required"))
+		fail("AppID", errors.New("required"))
 	}
 	if o.Timeout < 0 {
-		errs = append(errs, errors.New("option Timeout must not be negative"))
+		fail("Timeout", errors.New("must not be negative"))
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("aim: invalid options: %w", errors.Join(errs...))
-	}
-	return hosts, nil
+	return hosts, errors.Join(errs...)
 }
+
+// OptionError is an option NewClient refuses, named as Options names it.
+type OptionError struct {
+	Option string
+	Err    error
+}
+
+func (e *OptionError) Error() string { return "aim: option " + e.Option + ": " + e.Err.Error() }
+
+func (e *OptionError) Unwrap() error { return e.Err }
 
 // parseBaseURL accepts an absolute http or https URL with a host and without
 // user info, query or fragment. Its errors do not repeat the URL.
@@ -130,33 +140,35 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, errors.New("must be an absolute http or https URL")
 	case u.User != nil, u.RawQuery != "", u.Fragment != "":
 		return nil, errors.New("must not have user info, a query or a fragment")
-	case !validPort(u.Port()):
+	case !ValidPort(u.Port()):
 		return nil, errors.New("must have a port from 1 to 65535, if any")
 	}
 	return u, nil
 }
 
-// validPort reports whether port, from a URL, is empty or 1-65535: any
-// other can never be dialled.
-func validPort(port string) bool {
+// ValidPort reports whether port, from a URL, is empty or 1-65535: any
+// other can never be dialled. It is the one port rule of the function.
+func ValidPort(port string) bool {
 	n, err := strconv.Atoi(port)
-	return port == "" || err == nil && n >= 1 && n <= 65535
+	return port == "" || err == nil && n >= 1 && n <= 65535 && strings.Trim(port, "0123456789") == ""
 }
 
 // newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
 // proxies from the environment) keeping one connection per host, idle for
-// at most 90 s by the wall clock, so time spent frozen counts: below the
-// idle timeouts that drop a connection on the way to AIM without a word.
-// One connection per host also makes a call that starts while a warm-up
-// opens it wait for that connection instead of opening a second one (two
-// TLS handshakes at init cost a small CPU share tens of milliseconds).
-// Replays are net/http's own and the Client adds none; with one connection
-// per host, a call reaches AIM at most twice. See the README's
-// "Credentials over time" (Connections, At most one replay).
-func newTransport() *http.Transport {
+// at most 90 s by the wall clock, so time spent frozen counts:
+// below the idle timeouts that drop a connection on the way to AIM without
+// a word. A connection that stops answering without a word costs one call:
+// over HTTP/1.1 the call that times out closes it; over HTTP/2, where a
+// call that times out leaves it open, a PING unanswered within half the
+// call's timeout of the last frame read closes it, before that call ends. Replays are net/http's own and the Client
+// adds none; with one connection per host, a call reaches AIM at most
+// twice. See the README's "Credentials over
+// time" (Connections, At most one replay).
+func newTransport(timeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost = 1
 	t.MaxIdleConnsPerHost = 1
 	t.IdleConnTimeout = 90 * time.Second
+	t.HTTP2 = &http.HTTP2Config{SendPingTimeout: timeout / 4, PingTimeout: timeout / 4}
 	return t
 }

@@ -28,6 +28,13 @@ func TestNewClientValidates(t *testing.T) {
 		{"ServiceURL with user info", func(o *aim.Options) { o.ServiceURL = "https://u:hunter2@a.example" }, []string{"ServiceURL"}},
 		{"ServiceURL with a query", func(o *aim.Options) { o.ServiceURL = "https://a.example/?k=v" }, []string{"ServiceURL"}},
 		{"bad EndpointURL", func(o *aim.Options) { o.EndpointURL = "10846.active-e.net" }, []string{"EndpointURL"}},
+		{"ServiceURL on port 0", func(o *aim.Options) { o.ServiceURL = "https://a.example:0" }, []string{"ServiceURL: must have a port from 1 to 65535"}},
+		{"host entries with a scheme, a path, user info", func(o *aim.Options) {
+			o.EndpointHosts = []string{" ", ".active-e.net", "https://store.example", "store.example/x", "me@store.example"}
+		}, []string{`EndpointHosts: "https://store.example" is not a host`, `"store.example/x"`, `"me@store.example"`}},
+		{"EndpointURL outside EndpointHosts", func(o *aim.Options) {
+			o.EndpointURL, o.EndpointHosts = "https://store.example:8443", []string{"store.example:443"}
+		}, []string{"EndpointURL: host store.example is not an allowed endpoint host"}},
 		{"no AppID", func(o *aim.Options) { o.AppID = " " }, []string{"AppID"}},
 		{"negative Timeout", func(o *aim.Options) { o.Timeout = -1 }, []string{"Timeout"}},
 		{"every problem at once", func(o *aim.Options) {

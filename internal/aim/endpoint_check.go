@@ -24,7 +24,7 @@ func parseHostPatterns(list []string) ([]hostPattern, error) {
 			continue
 		}
 		u, err := url.Parse("//" + strings.TrimPrefix(s, "."))
-		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || !validPort(u.Port()) {
+		if err != nil || u.Hostname() == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || !ValidPort(u.Port()) {
 			errs = append(errs, fmt.Errorf("%q is not a host, host:port or .domain", raw))
 			continue
 		}
@@ -61,7 +61,7 @@ func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
 	}
 	host := strings.ToLower(u.Hostname())
 	switch {
-	case u.Scheme == "http" && !isLoopback(host):
+	case u.Scheme == "http" && !IsLoopback(host):
 		return nil, fmt.Errorf("plain http to non-loopback host %s", host)
 	case len(allowed) == 0:
 		return u, nil
@@ -78,8 +78,10 @@ func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
 	return nil, fmt.Errorf("host %s is not an allowed endpoint host", host)
 }
 
-// isLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
+// IsLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1: the
+// hosts plain http may reach (local runs). It is the one loopback rule of
+// the function.
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}

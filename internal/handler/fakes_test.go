@@ -94,8 +94,7 @@ func (f *fakeAIM) CustomerAccessToken(ctx context.Context, creds aim.Credentials
 }
 
 // The fake has no connections to warm up.
-func (f *fakeAIM) WarmUpService(context.Context) func() error { return func() error { return nil } }
-func (f *fakeAIM) WarmUpStore(context.Context, string) error  { return nil }
+func (f *fakeAIM) DialStore(context.Context, string) func() { return func() {} }
 
 // fakeClock is a settable clock.
 type fakeClock struct{ t time.Time }

@@ -28,13 +28,12 @@ type KeySource interface {
 	Refresh(ctx context.Context) (key string, refreshed bool, err error)
 }
 
-// AIM is the part of the AIM client the handler uses (see aim.Client). The
-// warm-ups leave connections in its pool ahead of the calls that need them.
+// AIM is the part of the AIM client the handler uses (see aim.Client).
+// DialStore leaves a connection in its pool ahead of the call that needs it.
 type AIM interface {
 	GetEndPoint(ctx context.Context, apiKey string) (aim.Endpoint, error)
 	CustomerAccessToken(ctx context.Context, creds aim.Credentials, req aim.AccessTokenRequest) (aim.AccessToken, error)
-	WarmUpService(ctx context.Context) (wait func() error)
-	WarmUpStore(ctx context.Context, endpointURL string) error
+	DialStore(ctx context.Context, endpointURL string) (wait func())
 }
 
 // ClientLimit counts AIM's refusals per client (see clientlimit.Limiter).
@@ -87,15 +86,14 @@ func New(opts Options) *Handler {
 }
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
-// request, and warms the connections to AIM up: the service host's while
-// Secrets Manager answers, the store host's after discovery, so that the
+// request (the service host's connection is dialled before, see
+// aim.Client.DialService), and opens the store host's connection after
+// discovery, waiting for it so that init does not end mid-handshake: the
 // first request after init pays one round trip, not three. A failure is
 // logged and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
-	waitService := h.opts.AIM.WarmUpService(ctx)
-	defer func() { h.logWarmUp(waitService()) }()
 	start := h.opts.Now()
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
@@ -107,17 +105,9 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.opts.Logger.Warn(msg, "error", err.Error())
 		return
 	}
-	h.logWarmUp(h.opts.AIM.WarmUpStore(ctx, creds.Endpoint.URL))
+	h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)()
 	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
-}
-
-// logWarmUp logs a failed warm-up at WARN: it costs the first request a
-// new connection, nothing more.
-func (h *Handler) logWarmUp(err error) {
-	if err != nil {
-		h.opts.Logger.Warn("AIM warm-up failed; the first request will connect", "error", err.Error())
-	}
 }
 
 // Invoke is the Lambda entry point (it implements lambda.Handler): the

@@ -31,7 +31,7 @@ type Options struct {
 	TTL            time.Duration       // lifetime of a fetched value, less up to a tenth at random; default 5m
 	StaleMax       time.Duration       // longest an older value serves past its TTL while refreshes fail; default 1h
 	FailureBackoff time.Duration       // bound of the wait (a fifth of it to all of it) after a failure with nothing to serve; default 5s
-	Now            func() time.Time    // default time.Now
+	Now            func() time.Time    // default time.Now; read by its wall clock (see New)
 	Rand           func(n int64) int64 // draws jitter in [0, n); default rand.Int64N
 	Logger         *slog.Logger        // default slog.Default()
 }
@@ -56,9 +56,13 @@ func New[T any](opts Options) *Cache[T] {
 	opts.TTL = cmp.Or(opts.TTL, 5*time.Minute)
 	opts.StaleMax = cmp.Or(opts.StaleMax, time.Hour)
 	opts.FailureBackoff = cmp.Or(opts.FailureBackoff, 5*time.Second)
-	if opts.Now == nil {
-		opts.Now = time.Now
+	// Ages are read by the wall clock, so that time spent frozen counts: a
+	// time without its monotonic reading compares by the wall clock.
+	now := opts.Now
+	if now == nil {
+		now = time.Now
 	}
+	opts.Now = func() time.Time { return now().Round(0) }
 	if opts.Rand == nil {
 		opts.Rand = rand.Int64N
 	}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/aimcards/customer-access-token/internal/stale"
 )
@@ -379,4 +380,42 @@ func TestCallerOutOfTimeRecordsNothing(t *testing.T) {
 	if _, refreshed, err := b.c.Refresh(context.Background(), b.up.fetch); !refreshed || err != nil || b.up.calls != 4 {
 		t.Errorf("got (%v, %v) after %d calls, want a forced fetch: the rate limit was not used up", refreshed, err, b.up.calls)
 	}
+}
+
+// TestAgesByTheWallClock: a freeze moves the wall clock on while the
+// monotonic clock may stand still (a paused VM); the value's age counts it,
+// so it goes stale, and past StaleMax it is no longer served.
+func TestAgesByTheWallClock(t *testing.T) {
+	start := time.Now() // with a monotonic reading, as in production
+	frozen := start
+	c := stale.New[string](stale.Options{StaleMax: time.Hour, Rand: noJitter, Now: func() time.Time { return frozen }})
+	up := &upstream{value: "v1"}
+	get := func() (string, bool, error) { return c.Get(context.Background(), nil, up.fetch) }
+	if v, _, err := get(); v != "v1" || err != nil {
+		t.Fatalf("got (%q, %v), want v1", v, err)
+	}
+	up.value, up.err = "v2", errDown
+	frozen = thawed(t, start, 6*time.Minute) // past the 5m TTL
+	if v, isStale, err := get(); v != "v1" || !isStale || err != nil || up.calls != 2 {
+		t.Errorf("6m later by the wall clock: got (%q, stale %v, %v) after %d calls, want the stale v1 after 2", v, isStale, err, up.calls)
+	}
+	frozen = thawed(t, start, 2*time.Hour) // past TTL + StaleMax
+	var past *stale.PastMaxError
+	if _, _, err := get(); !errors.As(err, &past) {
+		t.Errorf("2h later by the wall clock: got %v, want a *PastMaxError", err)
+	}
+}
+
+// thawed returns start with its wall clock d later and its monotonic
+// reading unchanged: what time.Now reads after a freeze the monotonic clock
+// did not see. No API builds such a time, so this sets time.Time's
+// monotonic field (its second word) directly, and checks the result.
+func thawed(t *testing.T, start time.Time, d time.Duration) time.Time {
+	t.Helper()
+	after := start.Add(d)
+	(*[2]int64)(unsafe.Pointer(&after))[1] = (*[2]int64)(unsafe.Pointer(&start))[1]
+	if after.Sub(start) != 0 || after.Round(0).Sub(start.Round(0)) != d {
+		t.Fatalf("cannot build a thawed time: monotonic %v, wall %v", after.Sub(start), after.Round(0).Sub(start.Round(0)))
+	}
+	return after
 }

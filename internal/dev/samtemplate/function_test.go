@@ -175,7 +175,7 @@ func stringList(v any) []string {
 func TestMemorySizeIsAParameter(t *testing.T) {
 	tpl := transformed(t)
 	refTo(t, "MemorySize", function(t, tpl)["MemorySize"], "MemorySize")
-	if got := tpl.Defaults()["MemorySize"]; got != "128" {
-		t.Errorf("got MemorySize default %q, want 128", got)
+	if got := tpl.Defaults()["MemorySize"]; got != "1024" {
+		t.Errorf("got MemorySize default %q, want 1024", got)
 	}
 }

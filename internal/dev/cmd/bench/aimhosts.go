@@ -21,16 +21,15 @@ type aimHosts struct {
 }
 
 // startAIM starts a sandbox that accepts apiKey on both hosts, over TLS with ca's
-// certificate (offering HTTP/2 when h2 is set) or, with ca nil, plain;
-// GetEndPoint names the store host's server itself when direct, its proxy
-// otherwise.
-func startAIM(ca *testCA, apiKey string, direct, h2 bool) (*aimHosts, error) {
+// certificate (offering HTTP/2 when h2 is set); GetEndPoint names the store host's
+// proxy.
+func startAIM(ca *testCA, apiKey string, h2 bool) (*aimHosts, error) {
 	a := &aimHosts{sb: aimsandbox.New(aimsandbox.Config{APIKey: apiKey, AppID: appID})}
 	var err error
 	if a.store, err = startHost(a.sb, ca, h2); err != nil {
 		return nil, err
 	}
-	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.urlVia(direct)}, ca, h2); err != nil {
+	if a.service, err = startHost(storeDomain{next: a.sb, storeURL: a.store.url()}, ca, h2); err != nil {
 		a.store.close()
 		return nil, err
 	}
@@ -38,10 +37,10 @@ func startAIM(ca *testCA, apiKey string, direct, h2 bool) (*aimHosts, error) {
 }
 
 // charge sets what connections to both hosts opened from now on cost: d per TCP
-// round trip, or, when perReq, d per request.
-func (a *aimHosts) charge(d time.Duration, perReq bool) {
-	a.service.charge(d, perReq)
-	a.store.charge(d, perReq)
+// round trip.
+func (a *aimHosts) charge(d time.Duration) {
+	a.service.rt.setRTT(d)
+	a.store.rt.setRTT(d)
 }
 
 func (a *aimHosts) close() {

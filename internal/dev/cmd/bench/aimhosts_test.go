@@ -24,14 +24,14 @@ func TestAIMHostsServeDiscoveryAndTheStore(t *testing.T) {
 	for _, proto := range []string{"h2", "http/1.1"} {
 		t.Run(proto, func(t *testing.T) {
 			t.Parallel()
-			a, err := startAIM(ca, "test-api-key", false, proto == "h2")
+			a, err := startAIM(ca, "test-api-key", proto == "h2")
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer a.close()
 			// A round trip as on a network: the server's answer leaves before the
 			// client's acknowledgement of what came first reaches the proxy.
-			a.charge(20*time.Millisecond, false)
+			a.charge(20 * time.Millisecond)
 			tr := &http.Transport{TLSClientConfig: ca.clientConfig(), ForceAttemptHTTP2: true}
 			defer tr.CloseIdleConnections()
 			c, err := aim.NewClient(aim.Options{HTTPClient: &http.Client{Transport: tr}, ServiceURL: a.service.url() + "/aeservices30", AppID: appID, Timeout: 5 * time.Second})

@@ -16,11 +16,13 @@ import (
 const (
 	functionPkg = "./functions/customer-access-token"
 	helloPkg    = "./internal/dev/cmd/helloworld"
+	peerPkg     = "./internal/dev/cmd/peer"
 )
 
 // binaries are the bootstraps the benchmark runs and weighs.
 type binaries struct {
 	function, hello string // built for this machine
+	peer            string // the per-click integration, built for this machine
 	functionArm     size   // built for linux/arm64, as sam build makes it
 	helloArm        size
 }
@@ -33,7 +35,8 @@ func buildAll(ctx context.Context, root, dir string) (binaries, error) {
 	var b binaries
 	b.function = filepath.Join(dir, "function", "bootstrap")
 	b.hello = filepath.Join(dir, "hello", "bootstrap")
-	for pkg, out := range map[string]string{functionPkg: b.function, helloPkg: b.hello} {
+	b.peer = filepath.Join(dir, "peer", "bootstrap")
+	for pkg, out := range map[string]string{functionPkg: b.function, helloPkg: b.hello, peerPkg: b.peer} {
 		if err := build(ctx, root, pkg, out, runtime.GOOS, runtime.GOARCH); err != nil {
 			return b, err
 		}

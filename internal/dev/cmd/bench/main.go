@@ -2,9 +2,9 @@
 // hello-world aws-lambda-go function built with the same flags, at several memory
 // sizes: init time, first answers (event waiting at exec, and after a freeze), warm
 // latency, round trips per upstream host, peak memory, the size of the arm64
-// bootstrap, and latency and cost per million requests. A second part measures as
-// the bench did before: plain HTTP on loopback, full CPU, a fixed latency added per
-// upstream request, against the bounds it held then. It needs no AWS account
+// bootstrap, and latency and cost per million requests; and per size the first
+// click on a new environment of the function and of a peer, the plain per-click
+// integration, over HTTP/1.1 and HTTP/2. It needs no AWS account
 // and no emulator: the Runtime API is internal/dev/runtimeapi, Secrets Manager is
 // moto_server and AIM is internal/dev/aimsandbox, each served over TLS with a test
 // CA and reached through a proxy that charges every TCP round trip. As root, each
@@ -40,31 +40,11 @@ type options struct {
 	readme     string        // README to rewrite between the bench markers
 	verbose    bool          // print every run's figures to stderr
 	aimHTTP1   bool          // AIM's hosts speak HTTP/1.1 only (default: they offer HTTP/2)
-
-	skip         part          // the part not to run, if any
-	plainRuns    int           // runs per scenario in the plain part
-	plainLatency time.Duration // added per upstream request in the plain part's cold scenarios
-}
-
-// part is one of the bench's two parts.
-type part string
-
-const (
-	partAWS   part = "aws"   // per memory size, TLS, round trips charged, Lambda's CPU share
-	partPlain part = "plain" // plain HTTP on loopback, full CPU, latency added per request
-)
-
-// parsePart reads the -skip flag: "aws", "plain" or "" for neither.
-func parsePart(s string) (part, error) {
-	switch p := part(strings.TrimSpace(s)); p {
-	case "", partAWS, partPlain:
-		return p, nil
-	}
-	return "", fmt.Errorf("part %q: want %q or %q", s, partAWS, partPlain)
+	memorySize int           // template.yaml's default MemorySize, in MB
 }
 
 func main() {
-	o := options{sizes: []int{128, 256, 512, 1024}}
+	o := options{sizes: []int{128, 256, 512, 1024}, memorySize: 128}
 	flag.StringVar(&o.root, "root", ".", "module root (where go.mod is)")
 	flag.IntVar(&o.runs, "runs", 5, "runs per scenario and size; figures are medians")
 	flag.IntVar(&o.warm, "warm", 1000, "sequential warm invocations per run")
@@ -80,14 +60,9 @@ func main() {
 	flag.StringVar(&o.certDir, "ssl-cert-dir", "", "SSL_CERT_DIR of the processes; empty: as -template-env says")
 	flag.BoolVar(&o.tplEnv, "template-env", true, "run both processes with the literal runtime settings template.yaml gives the function (SSL_CERT_DIR, GOMAXPROCS); false: Go's defaults")
 	flag.StringVar(&o.readme, "readme", "", "rewrite this README's section between <!-- bench:begin --> and <!-- bench:end -->")
+	flag.Float64Var(&cpuScale, "cpu-scale", 1, "scale every CPU quota by this factor: below 1 when this machine's hello-world init is faster than Lambda's published one")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.BoolVar(&o.aimHTTP1, "aim-http1", false, "AIM's TLS hosts speak HTTP/1.1 only; by default they offer HTTP/2 (ALPN), as IIS 10 does")
-	flag.Func("skip", "skip a part: aws (per memory size, over TLS) or plain (plain HTTP on loopback, full CPU)", func(s string) (err error) {
-		o.skip, err = parsePart(s)
-		return err
-	})
-	flag.IntVar(&o.plainRuns, "plain-runs", 7, "runs per scenario in the plain part; figures are medians")
-	flag.DurationVar(&o.plainLatency, "plain-latency", 30*time.Millisecond, "added to every upstream request in the plain part's first-answer rows")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -114,8 +89,8 @@ func parseSizes(s string) ([]int, error) {
 
 // run builds, measures, prints and, if asked, writes the README section.
 func run(ctx context.Context, o options) error {
-	if o.runs < 1 || o.warm < 1 || o.plainRuns < 1 || len(o.sizes) == 0 {
-		return fmt.Errorf("run: -runs, -plain-runs, -warm and -sizes must be at least 1")
+	if o.runs < 1 || o.warm < 1 || len(o.sizes) == 0 {
+		return fmt.Errorf("run: -runs, -warm and -sizes must be at least 1")
 	}
 	m := machineInfo() // before the builds load the machine
 	dir, err := os.MkdirTemp("", "bench-")

@@ -16,14 +16,3 @@ func TestParseSizes(t *testing.T) {
 		}
 	}
 }
-
-func TestParsePart(t *testing.T) {
-	for in, want := range map[string]part{"": "", "aws": partAWS, " plain ": partPlain} {
-		if got, err := parsePart(in); err != nil || got != want {
-			t.Errorf("parsePart(%q): got %q, %v, want %q", in, got, err, want)
-		}
-	}
-	if _, err := parsePart("both"); err == nil {
-		t.Error(`parsePart("both"): got no error, want one`)
-	}
-}

@@ -28,12 +28,12 @@ type hostTrips struct{ service, store, secrets float64 }
 type sizeResult struct {
 	memoryMB        int
 	function, hello figures
+	first           [2]firstClick // per protocol, as protocols orders them
 }
 
 // results is everything the report shows.
 type results struct {
-	sizes                 []sizeResult // none where the AWS-like part was skipped
-	plain                 *plainResult // nil where the plain part was skipped
+	sizes                 []sizeResult
 	functionArm, helloArm size
 	warm                  int    // invocations per warm run
 	noQuota               string // why there was no CPU quota, "" when there was
@@ -45,28 +45,10 @@ type samples struct {
 	waiting, frozen []coldRun
 }
 
-// measure runs the parts o asks for: the AWS-like part, then the plain one.
+// measure runs every scenario o.runs times for each bootstrap at each size,
+// alternating them so that drift on the machine hits both alike.
 func measure(ctx context.Context, o options, bins binaries, up *upstreams) (results, error) {
 	r := results{functionArm: bins.functionArm, helloArm: bins.helloArm, warm: o.warm}
-	if o.skip != partAWS {
-		var err error
-		if r, err = measureSizes(ctx, o, bins, up, r); err != nil {
-			return r, err
-		}
-	}
-	if o.skip != partPlain {
-		p, err := measurePlain(ctx, o, bins, up)
-		if err != nil {
-			return r, err
-		}
-		r.plain = &p
-	}
-	return r, nil
-}
-
-// measureSizes runs every scenario o.runs times for each bootstrap at each size,
-// alternating them so that drift on the machine hits both alike.
-func measureSizes(ctx context.Context, o options, bins binaries, up *upstreams, r results) (results, error) {
 	if g, err := newCPUGroup(cpuRoot, fmt.Sprintf("bench-%d-probe", os.Getpid()), o.sizes[0]); err != nil {
 		r.noQuota = err.Error()
 		fmt.Fprintf(os.Stderr, "bench: %v; measuring at full CPU\n", err)
@@ -98,7 +80,8 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 			}
 		}
 	}
-	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures()}, nil
+	first, err := measureFirstClicks(ctx, o, bins, up, sz)
+	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures(), first: first}, err
 }
 
 // sample adds one run of each scenario to s, the cold ones charged c.

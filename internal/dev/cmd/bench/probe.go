@@ -16,13 +16,12 @@ import (
 // the same round-trip proxy and returns the median time spent in the transport:
 // the bare round trip the function pays on every warm invocation and hello-world
 // never does, without the aim package's own work, which is the function's.
-// Where direct, it goes straight to the server, as the function does.
-func probeRoundTrip(ctx context.Context, up *upstreams, a *aimHosts, direct bool, n int) (time.Duration, error) {
+func probeRoundTrip(ctx context.Context, up *upstreams, a *aimHosts, n int) (time.Duration, error) {
 	tr := &timedTransport{next: &http.Transport{TLSClientConfig: up.ca.clientConfig()}}
 	defer tr.next.CloseIdleConnections()
 	c, err := aim.NewClient(aim.Options{
 		HTTPClient: &http.Client{Transport: tr},
-		ServiceURL: a.service.urlVia(direct) + "/aeservices30",
+		ServiceURL: a.service.url() + "/aeservices30",
 		AppID:      appID,
 		Timeout:    5 * time.Second,
 	})

@@ -54,6 +54,14 @@ func (p *process) kill() {
 	<-p.ctx.Done()
 }
 
+// cpu is the user and system CPU time of the process, once it has ended.
+func (p *process) cpu() time.Duration {
+	if st := p.cmd.ProcessState; st != nil {
+		return st.UserTime() + st.SystemTime()
+	}
+	return 0
+}
+
 // peakRSS reads VmHWM, the resident set's high-water mark, in bytes.
 func (p *process) peakRSS() (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))

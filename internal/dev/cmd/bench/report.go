@@ -6,22 +6,11 @@ import (
 	"time"
 )
 
-// report renders the results as the README's Performance section: the AWS-like
-// part, then the plain one, each where it ran.
+// report renders the results as the README's Performance section.
 func report(r results, o options, m machine) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured with `make bench` on %s.", m)
-	if len(r.sizes) > 0 {
-		awsReport(&b, r, o)
-	}
-	if r.plain != nil {
-		if len(r.sizes) > 0 {
-			b.WriteString("\n")
-		} else {
-			b.WriteString(" ")
-		}
-		plainReport(&b, r, o)
-	}
+	awsReport(&b, r, o)
 	return b.String()
 }
 
@@ -46,6 +35,15 @@ func awsReport(b *strings.Builder, r results, o options) {
 		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
 		"(there the function's own work is tens of µs). AIM's hosts speak %s. %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
 		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), aimProtocol(o), fmtDur(o.freeze))
+	b.WriteString("First click on a new environment (event waiting at exec → answer), the function beside the peer: " +
+		"the integration an integrator writes first (the SDK built at init; per click GetSecretValue, GetEndPoint and " +
+		"CustomerAccessToken on one keep-alive `http.Client`), run in turn with the function. Lambda's hello-world init: " +
+		"a Go hello-world on provided.al2023, arm64, as public cold-start benchmarks report its Init Duration (approximate); " +
+		"where this machine's is lower, `-cpu-scale` below 1 slows every process to Lambda's CPU.\n\n")
+	firstClickTable(b, r)
+	b.WriteString("\nWhat a month of clicks costs if every click is a first click, billed exec → answer:\n\n")
+	monthlyTable(b, r, o)
+	b.WriteString("\n")
 	sizesTable(b, r, o)
 	b.WriteString("\n")
 	bootstrapTable(b, r)

@@ -12,8 +12,7 @@ import (
 // trip time: a connection carries no byte before one round trip has passed (the
 // TCP handshake), and then every chunk of data arrives half a round trip after it
 // was sent, in either direction. A TLS handshake so costs its real round trips, and
-// a keep-alive request one. Told so, it charges a fixed delay per request instead
-// (see setRequestDelay). It counts connections and answers (data to the client
+// a keep-alive request one. It counts connections and answers (data to the client
 // after data to the server), so that round trips can be counted per upstream
 // host, over HTTP/1.1 and HTTP/2 alike.
 type rtProxy struct {
@@ -49,11 +48,6 @@ type charge struct{ open, toServer, toClient time.Duration }
 // roundTrip charges d per TCP round trip: the handshake, then half of d each way.
 func roundTrip(d time.Duration) charge { return charge{open: d, toServer: d / 2, toClient: d / 2} }
 
-// perRequest charges d per request: a request arrives d late, its answer at once,
-// and connecting is free, as the plain-HTTP bench added a fixed latency per call.
-// On HTTP/1.1 without pipelining each request is one flight to the server.
-func perRequest(d time.Duration) charge { return charge{toServer: d} }
-
 // way is the delay of data flowing d.
 func (c charge) way(d direction) time.Duration {
 	if d == toServer {
@@ -64,9 +58,6 @@ func (c charge) way(d direction) time.Duration {
 
 // setRTT sets the round trip charged to connections opened from now on.
 func (p *rtProxy) setRTT(d time.Duration) { p.setCharge(roundTrip(d)) }
-
-// setRequestDelay charges d per request on connections opened from now on.
-func (p *rtProxy) setRequestDelay(d time.Duration) { p.setCharge(perRequest(d)) }
 
 // setCharge sets what connections opened from now on cost.
 func (p *rtProxy) setCharge(c charge) { p.charge.Store(&c) }

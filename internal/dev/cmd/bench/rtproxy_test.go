@@ -118,14 +118,13 @@ func TestArrival(t *testing.T) {
 	}
 }
 
-func TestChargePerRoundTripAndPerRequest(t *testing.T) {
+func TestChargePerRoundTrip(t *testing.T) {
 	tests := []struct {
 		name               string
 		got                charge
 		open, toSrv, toCli time.Duration
 	}{
 		{"per round trip: handshake, then half each way", roundTrip(20 * time.Millisecond), 20 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond},
-		{"per request: the request late, the rest free", perRequest(30 * time.Millisecond), 0, 30 * time.Millisecond, 0},
 		{"none", charge{}, 0, 0, 0},
 	}
 	for _, tt := range tests {
@@ -138,7 +137,7 @@ func TestChargePerRoundTripAndPerRequest(t *testing.T) {
 
 func TestLinkDelaysEachWayByItsCharge(t *testing.T) {
 	read := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := &link{open: read, delay: perRequest(30 * time.Millisecond)}
+	l := &link{open: read, delay: charge{toServer: 30 * time.Millisecond}}
 	if got, want := l.due(read, toServer), read.Add(30*time.Millisecond); !got.Equal(want) {
 		t.Errorf("request: got due %v after read, want %v", got.Sub(read), want.Sub(read))
 	}

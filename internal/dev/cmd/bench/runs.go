@@ -12,7 +12,6 @@ import (
 // warmRun is one process started with upstreams charging nothing and then kept busy.
 type warmRun struct {
 	init, p50, p99            time.Duration
-	initUpstream              time.Duration // of init, spent answering in the upstream servers
 	peakRSS                   int64
 	secretGets, endpointCalls int
 	serviceConns, storeConns  int           // connections to AIM's service host and the store's
@@ -32,7 +31,6 @@ func runWarm(ctx context.Context, up *upstreams, bin string, sz lambdaSize, n in
 	if w.init, err = s.initDone(); err != nil {
 		return w, err
 	}
-	w.initUpstream = s.served().busy()
 	ev := clickEvent()
 	took := make([]time.Duration, 0, n)
 	for range n {
@@ -51,32 +49,31 @@ func runWarm(ctx context.Context, up *upstreams, bin string, sz lambdaSize, n in
 	work := s.served()
 	w.serviceConns, w.storeConns = int(work.service.conns), int(work.store.conns)
 	// After the counts, so that the probe's calls and connections are not the function's.
-	w.bare, err = probeRoundTrip(ctx, up, s.aim, s.direct, 200)
+	w.bare, err = probeRoundTrip(ctx, up, s.aim, 200)
 	return w, err
 }
 
 // coldRun is the first answer of one process, with round trips charged.
 type coldRun struct {
-	init      time.Duration // exec → first next; 0 where the event was waiting
-	answer    time.Duration
-	trips     hostTally // counted during init (frozen) or exec → answer (waiting)
-	after     hostTally // counted from the thaw to the answer (frozen)
-	work      hostWork  // the servers' counts over the span of trips
-	afterWork hostWork  // the servers' counts over the span of after
+	init   time.Duration // exec → first next; 0 where the event was waiting
+	answer time.Duration
+	trips  hostTally     // counted during init (frozen) or exec → answer (waiting)
+	after  hostTally     // counted from the thaw to the answer (frozen)
+	cpu    time.Duration // the process's CPU time over its life (waiting: exec → answer, then idle)
 }
 
 // runWaiting queues the event before exec and times exec → answer.
-func runWaiting(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) (coldRun, error) {
+func runWaiting(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) (r coldRun, err error) {
 	s, err := begin(ctx, up, bin, sz, c, clickEvent())
 	if err != nil {
 		return coldRun{}, err
 	}
-	defer s.end()
+	defer func() { s.end(); r.cpu = s.proc.cpu() }()
 	res, err := s.first.Wait(s.proc.ctx)
 	if _, err := checked(s.proc.ctx, res, err); err != nil {
 		return coldRun{}, fmt.Errorf("first answer: %w", err)
 	}
-	return coldRun{answer: res.Answered.Sub(s.proc.start), trips: s.tallies(), work: s.served()}, nil
+	return coldRun{answer: res.Answered.Sub(s.proc.start), trips: s.tallies()}, nil
 }
 
 // runFrozen lets the process finish init, stops it as Lambda freezes an idle
@@ -96,12 +93,12 @@ func runFrozen(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c 
 	}
 	devutil.Sleep(ctx, freeze)
 	// What init (and anything it left running) used.
-	r.trips, r.work = s.tallies(), s.served()
+	r.trips = s.tallies()
 	s.thaw = func() { s.proc.resume() } //nolint:errcheck // a failed thaw shows as no answer.
 	res, err := s.invoke(clickEvent())
 	if err != nil {
 		return coldRun{}, fmt.Errorf("first answer after freeze: %w", err)
 	}
-	r.answer, r.after, r.afterWork = res.Duration(), s.tallies().sub(r.trips), s.served().sub(r.work)
+	r.answer, r.after = res.Duration(), s.tallies().sub(r.trips)
 	return r, nil
 }

@@ -142,35 +142,6 @@ func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 			t.Errorf("init: got %+v, want one connection each to AIM's service host, the store host and Secrets Manager", c.trips)
 		}
 	})
-	t.Run("function over plain HTTP", func(t *testing.T) {
-		pu, err := up.plainSide()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pu.closePlain()
-		bin := buildForTest(t, functionPkg)
-		w, err := runWarm(testContext(t), pu, bin, fullCPU, 20)
-		if err != nil {
-			t.Fatalf("warm: %v", err)
-		}
-		if w.secretGets != 1 || w.endpointCalls != 1 || w.serviceConns != 1 || w.storeConns != 1 {
-			t.Errorf("over 20 invocations straight to the servers: got %d GetSecretValue, %d GetEndPoint, %d service and %d store connections, want 1 each",
-				w.secretGets, w.endpointCalls, w.serviceConns, w.storeConns)
-		}
-		if w.initUpstream <= 0 || w.initUpstream >= w.init {
-			t.Errorf("got upstream time %v during init %v, want some of it", w.initUpstream, w.init)
-		}
-		c, err := runFrozen(testContext(t), pu, bin, fullCPU, charges{aim: time.Millisecond, secrets: time.Millisecond}, 50*time.Millisecond)
-		if err != nil {
-			t.Fatalf("frozen: %v", err)
-		}
-		if got := c.afterWork; got.service.requests != 0 || got.secrets.requests != 0 || got.store.requests != 1 {
-			t.Errorf("first answer after the freeze: got %+v, want one request, to the store host", got)
-		}
-		if c.trips.store.conns+c.trips.service.conns+c.trips.secrets.conns == 0 {
-			t.Errorf("init: got %+v at the proxies, want the charged run to go through them", c.trips)
-		}
-	})
 	t.Run("hello-world", func(t *testing.T) {
 		bin := buildForTest(t, helloPkg)
 		c, err := runWaiting(testContext(t), up, bin, fullCPU, charges{aim: time.Millisecond, secrets: time.Millisecond})

@@ -17,8 +17,8 @@ type lambdaSize struct {
 	quota    bool
 }
 
-// charges are what the proxies charge, per TCP round trip, or per request where
-// the upstreams are plain; the zero value charges none.
+// charges are what the proxies charge per TCP round trip; the zero value charges
+// none.
 type charges struct{ aim, secrets time.Duration }
 
 // session is one bootstrap process with its own Runtime API and AIM hosts.
@@ -30,26 +30,21 @@ type session struct {
 	cpu         *cpuGroup // nil: full CPU
 	thaw        func()    // set before an event is queued; runs when it is handed out
 	first       *runtimeapi.Pending
-	direct      bool  // no proxy between the process and the servers
 	secretsBase tally // Secrets Manager's count when the session began
 	secretsWork work  // what Secrets Manager's server counted when the session began
 	gets        int   // GetSecretValue calls when the session began
 }
 
-// begin starts a session whose connections are charged c. Where the upstreams are
-// plain and c charges nothing, the process talks to the servers directly, with
-// nothing in between, as the plain-HTTP bench did. When queued is not nil it is
-// queued before exec, so the process finds it at its first next.
+// begin starts a session whose connections are charged c. When queued is not nil
+// it is queued before exec, so the process finds it at its first next.
 func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges, queued []byte) (*session, error) {
 	s := &session{up: up, secretsBase: up.secrets.rt.tally(), secretsWork: up.secrets.served.work(), gets: up.secretGets()}
-	direct := up.plain && c == (charges{})
-	s.direct = direct
-	up.secrets.charge(c.secrets, up.plain)
+	up.secrets.rt.setRTT(c.secrets)
 	var err error
-	if s.aim, err = startAIM(up.ca, up.apiKey, direct, !up.aimHTTP1); err != nil {
+	if s.aim, err = startAIM(up.ca, up.apiKey, !up.aimHTTP1); err != nil {
 		return nil, err
 	}
-	s.aim.charge(c.aim, up.plain)
+	s.aim.charge(c.aim)
 	s.api, err = runtimeapi.Start(runtimeapi.Options{HandOut: func(string) {
 		if s.thaw != nil {
 			s.thaw()
@@ -71,7 +66,7 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 			return nil, err
 		}
 	}
-	env := up.env(s.api.Addr(), s.aim.service.urlVia(direct), sz.memoryMB, direct)
+	env := up.env(s.api.Addr(), s.aim.service.url(), sz.memoryMB)
 	if s.proc, err = startProcess(ctx, s.cpu.command(bin), env); err != nil {
 		s.cpu.remove()
 		s.api.Close()
@@ -139,14 +134,6 @@ func (s *session) served() hostWork {
 		secrets: s.up.secrets.served.work().sub(s.secretsWork),
 	}
 }
-
-// sub is what was counted since u.
-func (t hostWork) sub(u hostWork) hostWork {
-	return hostWork{t.service.sub(u.service), t.store.sub(u.store), t.secrets.sub(u.secrets)}
-}
-
-// busy is the time the three servers spent answering.
-func (t hostWork) busy() time.Duration { return t.service.busy + t.store.busy + t.secrets.busy }
 
 // hostTally is what the proxies counted per upstream host.
 type hostTally struct{ service, store, secrets tally }

@@ -8,8 +8,7 @@ import (
 )
 
 // served counts, at an upstream server, the connections it accepted, the requests
-// it answered and the time it spent answering them: the upstream's own time, which
-// the plain-HTTP bounds take out of the function's.
+// it answered and the time it spent answering them.
 type served struct {
 	conns, requests, busy atomic.Int64
 }

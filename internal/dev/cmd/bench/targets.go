@@ -21,22 +21,13 @@ func targets(r results, o options) []target {
 		at := fmtCount(s.memoryMB) + " MB"
 		f, h := s.function, s.hello
 		ts = append(ts, durTarget("first answer after the freeze ≤ hello-world + 1 round trip + 5 ms", at, f.frozen, h.frozen+rtt+5*time.Millisecond))
-		switch s.memoryMB {
-		case 1024:
-			ts = append(ts, durTarget("first answer, event waiting ≤ hello-world + 6 round trips + 15 ms", at, f.waiting, h.waiting+6*rtt+15*time.Millisecond))
-		case 128:
-			ts = append(ts, durTarget("first answer, event waiting ≤ hello-world + 6 round trips + 120 ms", at, f.waiting, h.waiting+6*rtt+120*time.Millisecond))
-		}
 		ts = append(ts, durTarget("warm own work ≤ 50 µs", at, ownWork(s), 50*time.Microsecond))
 	}
+	ts = append(ts, firstClickTargets(r, o)...)
 	big := r.sizes[len(r.sizes)-1]
 	at := fmtCount(big.memoryMB) + " MB"
 	f, h := big.function, big.hello
 	per := " per " + fmtCount(r.warm) + " warm"
-	// The plain-HTTP bench's bounds on init and on warm p50 − hello-world's are
-	// not held here: over TLS the first counts root loading and handshakes, which
-	// the event-waiting bound covers, and the second counts the round trip, which
-	// the own-work bound takes out. The plain part holds them (plainTargets).
 	return append(ts,
 		countTarget("1 GetSecretValue"+per, at, f.secretGets, 1),
 		countTarget("1 GetEndPoint"+per, at, f.endpointCalls, 1),

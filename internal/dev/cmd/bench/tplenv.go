@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/aimcards/customer-access-token/internal/dev/samtemplate"
 )
@@ -15,14 +16,15 @@ const functionID = "CustomerAccessTokenFunction"
 
 // readTemplateEnv takes the literal runtime settings template.yaml gives the
 // function (SSL_CERT_DIR, GOMAXPROCS), so that both processes run as a
-// deployed function would. An -ssl-cert-dir given on the command line wins.
+// deployed function would, and its default MemorySize. An -ssl-cert-dir given on the command line wins.
 func (o *options) readTemplateEnv(ctx context.Context) error {
 	tpl, err := samtemplate.Transform(ctx, filepath.Join(o.root, "template.yaml"))
 	if err != nil {
 		return fmt.Errorf("template-env: %w (-template-env=false runs with Go's defaults)", err)
 	}
 	o.runtime = runtimeSettings(tpl.FunctionEnv(functionID), &o.certDir)
-	return nil
+	o.memorySize, err = strconv.Atoi(tpl.Defaults()["MemorySize"])
+	return err
 }
 
 // runtimeSettings picks the settings of env that belong to the runtime rather

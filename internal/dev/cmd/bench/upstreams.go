@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 )
@@ -25,10 +24,8 @@ const (
 
 // upstreams are the long-lived parts: the test CA and its bundle, and Secrets
 // Manager (moto_server behind a TLS-terminating proxy behind a round-trip proxy).
-// The plain-HTTP bench's upstreams (see plainSide) have no CA.
 type upstreams struct {
-	plain   bool     // plain HTTP, charges per request, uncharged runs straight to the servers
-	ca      *testCA  // nil when plain
+	ca      *testCA
 	bundle  string   // SSL_CERT_FILE: the system bundle and the test CA
 	certDir string   // SSL_CERT_DIR, or "" for Go's default directories
 	runtime []string // other runtime settings the template gives the function (GOMAXPROCS=1)
@@ -68,19 +65,6 @@ func startUpstreams(ctx context.Context, dir, certDir string) (*upstreams, error
 	return up, nil
 }
 
-// plainSide is up as the plain-HTTP bench sees it: the same moto_server, counts
-// and ApiKey, with Secrets Manager served over plain HTTP. Close it before up.
-func (up *upstreams) plainSide() (*upstreams, error) {
-	h, err := startHost(up.faults, nil, false)
-	if err != nil {
-		return nil, fmt.Errorf("plain upstreams: %w", err)
-	}
-	return &upstreams{plain: true, moto: up.moto, faults: up.faults, secrets: h, apiKey: up.apiKey, runtime: up.runtime, aimHTTP1: up.aimHTTP1}, nil
-}
-
-// closePlain stops what plainSide started.
-func (up *upstreams) closePlain() { up.secrets.close() }
-
 // close stops what startUpstreams started.
 func (up *upstreams) close() {
 	if up.secrets != nil {
@@ -97,13 +81,13 @@ const opGetSecretValue = "GetSecretValue"
 
 // env is the function's environment for one run: Lambda's variables, the runtime
 // API, the function's configuration and the SDK pointed at Secrets Manager, over
-// TLS unless plain, through the proxy unless direct. Nothing is inherited from
+// TLS through the proxy. Nothing is inherited from
 // this process, as nothing is in Lambda. Go reads the roots in SSL_CERT_FILE and
 // then every file in SSL_CERT_DIR, or by default in /etc/ssl/certs and
 // /etc/pki/tls/certs, as it does in Lambda's image.
-func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int, direct bool) []string {
+func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int) []string {
 	env := append(up.moto.Env(),
-		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.urlVia(direct),
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER="+up.secrets.url(),
 		"AWS_CONFIG_FILE=/nonexistent/config",
 		"AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials",
 		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
@@ -130,26 +114,23 @@ func (up *upstreams) env(runtimeAPI, serviceURL string, memoryMB int, direct boo
 }
 
 // host is one upstream host as the function sees it: an HTTP server on loopback,
-// over TLS with the test CA's certificate or plain, behind a round-trip proxy,
-// which the function dials unless it is told to go straight to the server.
+// over TLS with the test CA's certificate, behind the round-trip proxy the
+// function dials.
 type host struct {
 	srv    *http.Server
-	scheme string // https or http
-	direct string // the server's host:port
 	rt     *rtProxy
 	served served
 }
 
-// startHost serves h on loopback, over TLS with ca's certificate or, with ca nil,
-// plain, behind a round-trip proxy charging nothing yet. Over TLS it offers
-// HTTP/2 when h2 is set, HTTP/1.1 only otherwise (Secrets Manager's host: the
-// bench keeps it as it was).
+// startHost serves h on loopback, over TLS with ca's certificate, behind a
+// round-trip proxy charging nothing yet. It offers HTTP/2 when h2 is set,
+// HTTP/1.1 only otherwise (Secrets Manager's host: the bench keeps it as it was).
 func startHost(h http.Handler, ca *testCA, h2 bool) (*host, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start host: %w", err)
 	}
-	hs := &host{scheme: "https", direct: ln.Addr().String()}
+	hs := &host{}
 	hs.srv = &http.Server{
 		Handler:   hs.served.wrap(h),
 		ConnState: hs.served.connState,
@@ -159,14 +140,9 @@ func startHost(h http.Handler, ca *testCA, h2 bool) (*host, error) {
 	if !h2 {
 		hs.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 	}
-	if ca == nil {
-		hs.scheme = "http"
-		go hs.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after close.
-	} else {
-		hs.srv.TLSConfig = ca.serverConfig(h2)
-		go hs.srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
-	}
-	if hs.rt, err = startRTProxy(hs.direct); err != nil {
+	hs.srv.TLSConfig = ca.serverConfig(h2)
+	go hs.srv.ServeTLS(ln, "", "") //nolint:errcheck // returns ErrServerClosed after close.
+	if hs.rt, err = startRTProxy(ln.Addr().String()); err != nil {
 		hs.srv.Close() //nolint:errcheck
 		return nil, err
 	}
@@ -174,25 +150,7 @@ func startHost(h http.Handler, ca *testCA, h2 bool) (*host, error) {
 }
 
 // url is the host's base URL, through the round-trip proxy.
-func (h *host) url() string { return h.urlVia(false) }
-
-// urlVia is the host's base URL, straight to the server when direct.
-func (h *host) urlVia(direct bool) string {
-	if direct {
-		return h.scheme + "://" + h.direct
-	}
-	return h.scheme + "://" + h.rt.addr()
-}
-
-// charge sets what the proxy charges connections opened from now on: d per TCP
-// round trip, or, when perReq, d per request.
-func (h *host) charge(d time.Duration, perReq bool) {
-	if perReq {
-		h.rt.setRequestDelay(d)
-	} else {
-		h.rt.setRTT(d)
-	}
-}
+func (h *host) url() string { return "https://" + h.rt.addr() }
 
 func (h *host) close() {
 	h.rt.close()

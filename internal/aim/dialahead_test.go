@@ -20,53 +20,81 @@ func endpointReply(url string) reply {
 	return reply{body: `{"NewEndpointDomain":"` + url + `","OAuthToken":"` + oauthToken + `","Status":{"StatusCode":"Success"}}`}
 }
 
-// TestWarmUp: a warm-up is a HEAD of the base URL without AIM's headers,
-// and leaves the connection the next call uses.
-func TestWarmUp(t *testing.T) {
-	f := newFakeAIM(t)
-	f.replies = []reply{{status: http.StatusFound, header: map[string]string{"Location": "/aeservices30/metadata"}}, endpointReply(f.URL)}
-	c := newClient(t, f.URL+"/aeservices30")
-	if err := c.WarmUpService(context.Background())(); err != nil {
-		t.Fatalf("WarmUpService: %v", err)
-	}
-	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
-		t.Fatalf("GetEndPoint: %v", err)
-	}
-	if got := f.conns.Load(); got != 1 {
-		t.Errorf("got %d connections, want 1 (the warm-up's)", got)
-	}
-	warm := f.requests()[0]
-	if warm.Method != http.MethodHead || warm.URL.Path != "/aeservices30" {
-		t.Errorf("got warm-up %s %s, want HEAD /aeservices30", warm.Method, warm.URL.Path)
-	}
-	for _, name := range []string{"ApiKey", "AppId", "OAuthToken", "Token"} {
-		if v := warm.Header.Values(name); v != nil {
-			t.Errorf("warm-up sent header %s %q, want none", name, v)
-		}
+// protos names each protocol the tests run over: HTTP/1.1 only, or HTTP/2
+// offered by ALPN.
+var protos = map[string]bool{"HTTP/1.1": false, "HTTP/2.0": true}
+
+// TestDialAheadSendsNothing: DialAhead leaves a connection in the pool
+// without a request on it, and the next call takes it, over HTTP/1.1 and
+// HTTP/2.
+func TestDialAheadSendsNothing(t *testing.T) {
+	for proto, h2 := range protos {
+		t.Run(proto, func(t *testing.T) {
+			s := newTLSAIM(t, h2)
+			c := newClient(t, s.URL)
+			c.DialAhead(t.Context(), s.URL+"/aeservices30")()
+			if got := s.requests(); len(got) != 0 {
+				t.Fatalf("after DialAhead: got requests %q, want none", got)
+			}
+			if n := s.conns.Load(); n != 1 {
+				t.Fatalf("after DialAhead: got %d connections, want 1", n)
+			}
+			if _, err := c.GetEndPoint(t.Context(), apiKey); err != nil {
+				t.Fatalf("GetEndPoint: %v", err)
+			}
+			if got := s.requests(); len(got) != 1 || !strings.HasPrefix(got[0], "GET "+proto+" ") || s.conns.Load() != 1 {
+				t.Errorf("got requests %q on %d connections, want one GET over %s on the connection dialled ahead", got, s.conns.Load(), proto)
+			}
+		})
 	}
 }
 
-// TestWarmUpPinnedEndpoint: with EndpointURL set, WarmUpService warms the
-// store's host too, and WarmUpStore then sends nothing more.
-func TestWarmUpPinnedEndpoint(t *testing.T) {
-	service, store := newFakeAIM(t, reply{status: http.StatusFound}), newFakeAIM(t, reply{status: http.StatusFound}, reply{body: okBody})
+// TestHungDialAheadLeavesDiscoveryItsBudget: a dial ahead whose handshake
+// is never answered holds GetEndPoint back for at most a quarter of its
+// Timeout: the call then dials its own connection and is answered within
+// its Timeout, over HTTP/1.1 and HTTP/2.
+func TestHungDialAheadLeavesDiscoveryItsBudget(t *testing.T) {
+	for proto, h2 := range protos {
+		t.Run(proto, func(t *testing.T) {
+			s := newTLSAIM(t, h2)
+			p := newDroppingProxy(t, s.Listener.Addr().String())
+			p.holdNew()
+			c := newClient(t, "https://"+p.addr(), func(o *aim.Options) { o.Timeout = 5 * time.Second })
+			wait := c.DialAhead(t.Context(), "https://"+p.addr())
+			for p.accepted.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			p.dropOpen() // connections from now on are forwarded
+			if _, err := c.GetEndPoint(t.Context(), apiKey); err != nil {
+				t.Fatalf("GetEndPoint beside a hung dial ahead: %v, want an answer", err)
+			}
+			if got := s.requests(); len(got) != 1 || !strings.HasPrefix(got[0], "GET "+proto+" ") {
+				t.Errorf("got requests %q, want one GET over %s", got, proto)
+			}
+			wait() // the hung dial was given up
+		})
+	}
+}
+
+// TestDialServicePinnedEndpoint: with EndpointURL set, DialService dials the
+// store's host too, and DialStore then dials nothing more.
+func TestDialServicePinnedEndpoint(t *testing.T) {
+	service, store := newFakeAIM(t), newFakeAIM(t, reply{body: okBody})
 	c := newClient(t, service.URL, func(o *aim.Options) { o.EndpointURL = store.URL })
-	if err := c.WarmUpService(context.Background())(); err != nil {
-		t.Fatalf("WarmUpService: %v", err)
-	}
-	if err := c.WarmUpStore(context.Background(), store.URL); err != nil {
-		t.Fatalf("WarmUpStore: %v", err)
-	}
-	if _, err := c.CustomerAccessToken(context.Background(), credsFor(store), aim.AccessTokenRequest{Token: custToken}); err != nil {
+	c.DialService(t.Context())()
+	c.DialStore(t.Context(), store.URL)()
+	if _, err := c.CustomerAccessToken(t.Context(), credsFor(store), aim.AccessTokenRequest{Token: custToken}); err != nil {
 		t.Fatalf("CustomerAccessToken: %v", err)
 	}
-	if got := [4]int{service.calls(), int(service.conns.Load()), store.calls(), int(store.conns.Load())}; got != [4]int{1, 1, 2, 1} {
-		t.Errorf("got %d requests on %d connections to the service and %d on %d to the store, want 1 on 1 and 2 on 1",
+	if got := [4]int{service.calls(), int(service.conns.Load()), store.calls(), int(store.conns.Load())}; got != [4]int{0, 1, 1, 1} {
+		t.Errorf("got %d requests on %d connections to the service and %d on %d to the store, want 0 on 1 and 1 on 1",
 			got[0], got[1], got[2], got[3])
 	}
 }
 
-func TestWarmUpFailureLeavesDialing(t *testing.T) {
+// TestDialAheadFailureLeavesDialing: a dial ahead to a closed port returns,
+// and calls dial as usual.
+func TestDialAheadFailureLeavesDialing(t *testing.T) {
 	f := newFakeAIM(t)
 	f.replies = []reply{endpointReply(f.URL)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -76,10 +104,8 @@ func TestWarmUpFailureLeavesDialing(t *testing.T) {
 	dead := "http://" + ln.Addr().String()
 	ln.Close()
 	c := newClient(t, f.URL)
-	if err := c.WarmUp(context.Background(), dead); err == nil {
-		t.Errorf("WarmUp of a closed port: got no error, want one")
-	}
-	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
+	c.DialAhead(t.Context(), dead)()
+	if _, err := c.GetEndPoint(t.Context(), apiKey); err != nil {
 		t.Fatalf("GetEndPoint: %v", err)
 	}
 }
@@ -88,18 +114,16 @@ func TestWarmUpFailureLeavesDialing(t *testing.T) {
 // while it waited in the pool (a NAT's idle timeout) is not used once it is
 // older than IdleConnTimeout; the call opens a new one and is answered.
 func TestIdleConnectionAgesOut(t *testing.T) {
-	f := newFakeAIM(t, reply{status: http.StatusFound}, reply{body: okBody})
+	f := newFakeAIM(t, reply{body: okBody})
 	p := newDroppingProxy(t, f.Listener.Addr().String())
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.IdleConnTimeout = 50 * time.Millisecond
 	c := newClient(t, "http://"+p.addr(), func(o *aim.Options) { o.HTTPClient = &http.Client{Transport: tr} })
-	if err := c.WarmUp(context.Background(), "http://"+p.addr()); err != nil {
-		t.Fatalf("WarmUp: %v", err)
-	}
+	c.DialAhead(t.Context(), "http://"+p.addr())()
 	p.dropOpen()
 	time.Sleep(100 * time.Millisecond) // past IdleConnTimeout
 	creds := aim.Credentials{APIKey: apiKey, Endpoint: aim.Endpoint{URL: "http://" + p.addr(), OAuthToken: oauthToken}}
-	if _, err := c.CustomerAccessToken(context.Background(), creds, aim.AccessTokenRequest{Token: custToken}); err != nil {
+	if _, err := c.CustomerAccessToken(t.Context(), creds, aim.AccessTokenRequest{Token: custToken}); err != nil {
 		t.Fatalf("CustomerAccessToken after the idle connection was dropped: %v", err)
 	}
 	if got := f.conns.Load(); got != 2 {
@@ -115,7 +139,8 @@ type droppingProxy struct {
 	mu sync.Mutex
 	// dropped is closed by dropOpen; each connection watches the one that
 	// was current when it opened.
-	dropped chan struct{}
+	dropped  chan struct{}
+	accepted atomic.Int32 // connections accepted so far
 }
 
 func newDroppingProxy(t *testing.T, target string) *droppingProxy {
@@ -140,6 +165,7 @@ func newDroppingProxy(t *testing.T, target string) *droppingProxy {
 			p.mu.Lock()
 			dropped := p.dropped
 			p.mu.Unlock()
+			p.accepted.Add(1)
 			t.Cleanup(func() { down.Close(); up.Close() })
 			go forward(up, down, dropped)
 			go forward(down, up, dropped)
@@ -150,11 +176,25 @@ func newDroppingProxy(t *testing.T, target string) *droppingProxy {
 
 func (p *droppingProxy) addr() string { return p.ln.Addr().String() }
 
+// dropOpen makes the connections open so far carry nothing more, and those
+// opened from now on carry data.
 func (p *droppingProxy) dropOpen() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	close(p.dropped)
+	select {
+	case <-p.dropped:
+	default:
+		close(p.dropped)
+	}
 	p.dropped = make(chan struct{})
+}
+
+// holdNew makes the connections opened from now on carry nothing, until
+// dropOpen.
+func (p *droppingProxy) holdNew() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	close(p.dropped)
 }
 
 // forward copies src to dst until src ends or dropped is closed; after
@@ -236,67 +276,13 @@ func (s *tlsAIM) client(t *testing.T, idle time.Duration) *aim.Client {
 	return newClient(t, s.URL, func(o *aim.Options) { o.HTTPClient = &http.Client{Transport: tr} })
 }
 
-// TestWarmUpHTTP2ReturnsWithTheConnection: over HTTP/2, WarmUp returns once
-// the connection is up, without waiting for the HEAD's answer (held back
-// here), and the next call shares that connection.
-func TestWarmUpHTTP2ReturnsWithTheConnection(t *testing.T) {
-	s := newTLSAIM(t, true)
-	c := s.client(t, 0)
-	if err := c.WarmUp(context.Background(), s.URL); err != nil {
-		t.Fatalf("WarmUp with the HEAD's answer held back: %v", err)
-	}
-	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
-		t.Fatalf("GetEndPoint: %v", err)
-	}
-	got := s.requests()
-	if last := got[len(got)-1]; !strings.HasPrefix(last, "GET HTTP/2.0 ") {
-		t.Errorf("got requests %q, want the GET over HTTP/2.0", got)
-	}
-	if n := s.conns.Load(); n != 1 {
-		t.Errorf("got %d connections, want 1 (the warm-up's, shared)", n)
-	}
-}
-
-// TestWarmUpHTTP1WaitsForTheAnswer: over HTTP/1.1 (TLS without h2), WarmUp
-// returns only with the HEAD's answer, and the next call takes the pooled
-// connection.
-func TestWarmUpHTTP1WaitsForTheAnswer(t *testing.T) {
-	s := newTLSAIM(t, false)
-	c := s.client(t, 0)
-	done := make(chan error, 1)
-	go func() { done <- c.WarmUp(context.Background(), s.URL) }()
-	for len(s.requests()) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("WarmUp returned (%v) before the HEAD was answered, want it to wait", err)
-	case <-time.After(50 * time.Millisecond):
-	}
-	s.releaseHeads()
-	if err := <-done; err != nil {
-		t.Fatalf("WarmUp: %v", err)
-	}
-	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
-		t.Fatalf("GetEndPoint: %v", err)
-	}
-	if got := s.requests(); len(got) != 2 || !strings.HasPrefix(got[1], "GET HTTP/1.1 ") {
-		t.Errorf("got requests %q, want a HEAD then a GET over HTTP/1.1", got)
-	}
-	if got := s.conns.Load(); got != 1 {
-		t.Errorf("got %d connections, want 1 (the warm-up's)", got)
-	}
-}
-
-// TestStaleHTTP2WarmUpNotUsed: an HTTP/2 warm-up connection left idle for
-// longer than IdleConnTimeout (as across a freeze) is not used by the next
-// call, which opens a new connection.
-func TestStaleHTTP2WarmUpNotUsed(t *testing.T) {
+// TestStaleHTTP2DialAheadNotUsed: an HTTP/2 connection dialled ahead and
+// left idle for longer than IdleConnTimeout (as across a freeze) is not
+// used by the next call, which opens a new connection.
+func TestStaleHTTP2DialAheadNotUsed(t *testing.T) {
 	s := newTLSAIM(t, true)
 	c := s.client(t, 50*time.Millisecond)
-	if err := c.WarmUp(context.Background(), s.URL); err != nil {
-		t.Fatalf("WarmUp: %v", err)
-	}
+	c.DialAhead(t.Context(), s.URL)()
 	time.Sleep(100 * time.Millisecond) // past IdleConnTimeout
 	if _, err := c.GetEndPoint(context.Background(), apiKey); err != nil {
 		t.Fatalf("GetEndPoint: %v", err)

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,11 +59,9 @@ func prefetched(t *testing.T, client *aim.Client) (*Handler, *bytes.Buffer) {
 	return h, logs
 }
 
-// TestPrefetchWarmsTheConnections: after Prefetch a connection to each AIM
-// host waits in the pool, and the first request opens none. The key here
-// comes at once, before the service host's warm-up has its connection:
-// GetEndPoint waits for that one rather than open a second.
-func TestPrefetchWarmsTheConnections(t *testing.T) {
+// TestPrefetchOpensTheConnections: after Prefetch a connection to each AIM
+// host waits in the pool, and the first request opens none.
+func TestPrefetchOpensTheConnections(t *testing.T) {
 	client, _, serviceConns, storeConns := tlsAIM(t)
 	h, logs := prefetched(t, client)
 	if got := [2]int32{serviceConns.Load(), storeConns.Load()}; got != [2]int32{1, 1} {
@@ -75,12 +72,12 @@ func TestPrefetchWarmsTheConnections(t *testing.T) {
 		t.Fatalf("got status %d, want 302; logs:\n%s", a.Status, logs.String())
 	}
 	if got := storeConns.Load(); got != 1 {
-		t.Errorf("after the first request: got %d store connections, want 1 (the one Prefetch warmed)", got)
+		t.Errorf("after the first request: got %d store connections, want 1 (the one Prefetch opened)", got)
 	}
 }
 
 // TestPrefetchConnectionClosedMeanwhile: the store closing the connection
-// Prefetch warmed costs a new connection, not an error.
+// Prefetch opened costs a new connection, not an error.
 func TestPrefetchConnectionClosedMeanwhile(t *testing.T) {
 	client, store, _, storeConns := tlsAIM(t)
 	h, logs := prefetched(t, client)
@@ -91,24 +88,5 @@ func TestPrefetchConnectionClosedMeanwhile(t *testing.T) {
 	}
 	if got := storeConns.Load(); got != 2 {
 		t.Errorf("got %d store connections, want 2", got)
-	}
-}
-
-// TestPrefetchWarmUpFailureIsAWarning: a store that cannot be reached at
-// init is a WARN line, and init goes on.
-func TestPrefetchWarmUpFailureIsAWarning(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	ln.Close()
-	client, err := aim.NewClient(aim.Options{ServiceURL: dead, AppID: "app", Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, logs := prefetched(t, client)
-	if !strings.Contains(logs.String(), `"level":"WARN","msg":"AIM warm-up failed; the first request will connect"`) {
-		t.Errorf("got logs\n%s\nwant a WARN line for the warm-up", logs.String())
 	}
 }
