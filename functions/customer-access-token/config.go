@@ -152,13 +152,16 @@ func (p *parser) count(name string, def, max int) int {
 // tableName reads a DynamoDB table name; "" is none.
 func (p *parser) tableName(name string) string {
 	v := strings.TrimSpace(p.getenv(name))
-	if v != "" && !dynamoDBTableName.MatchString(v) {
+	if v != "" && (len(v) < 3 || len(v) > 255 || !dynamoDBTableName.MatchString(v)) {
 		p.fail(name, "%q is not a DynamoDB table name (3 to 255 letters, digits, _ . -)", v)
 	}
 	return v
 }
 
-var dynamoDBTableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+// dynamoDBTableName holds the characters; tableName checks the length
+// beside it, since a {3,255} repeat compiles into 255 states at every
+// start (0.66 ms of CPU, README: Where the CPU of init goes).
+var dynamoDBTableName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
 // cookieName reads a cookie name; "" is none.
 func (p *parser) cookieName(name string) string {
