@@ -67,9 +67,16 @@ func parseConfig(getenv func(string) string) (config, error) {
 	checked := c.aimOptions()
 	checked.AppID = cmp.Or(c.AppID, "-")
 	if _, err := aim.NewClient(checked); err != nil {
-		for _, err := range err.(interface{ Unwrap() []error }).Unwrap() {
-			if o := (*aim.OptionError)(nil); errors.As(err, &o) {
+		list := []error{err}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			list = joined.Unwrap()
+		}
+		for _, err := range list {
+			// An error of no option is reported as it is, never dropped.
+			if o := (*aim.OptionError)(nil); errors.As(err, &o) && aimVars[o.Option] != "" {
 				p.fail(aimVars[o.Option], "%w", o.Err)
+			} else {
+				p.problems = append(p.problems, err)
 			}
 		}
 	}
