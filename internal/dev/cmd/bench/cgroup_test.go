@@ -2,9 +2,7 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,25 +52,23 @@ func TestNewCPUGroupWithoutController(t *testing.T) {
 	}
 }
 
-// The wrapper must join the group before exec, so that the process's init is charged.
-func TestCommandJoinsTheGroupBeforeExec(t *testing.T) {
+// The process must be in the group before the bootstrap runs, so that its init
+// is charged to the quota.
+func TestStartProcessJoinsTheGroupBeforeExec(t *testing.T) {
 	g := &cpuGroup{dir: t.TempDir()}
-	argv := g.command("/bin/sh")
-	if got := (*cpuGroup)(nil).command("/bin/true"); !slices.Equal(got, []string{"/bin/true"}) {
-		t.Errorf("no group: got %q, want the binary alone", got)
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	// In the place of the bootstrap, a script that prints its pid and what the group holds.
+	script := "#!/bin/sh\necho $$ $(cat " + filepath.Join(g.dir, "cgroup.procs") + ")\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	// The shell in the place of the bootstrap prints its pid: the same as the one written.
-	cmd := exec.Command(argv[0], append(argv[1:], "-c", "echo $$")...)
-	out, err := cmd.Output()
+	p, err := startProcess(testContext(t), bin, nil, g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	procs, err := os.ReadFile(filepath.Join(g.dir, "cgroup.procs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := strconv.Itoa(cmd.Process.Pid)
-	if strings.TrimSpace(string(procs)) != pid || strings.TrimSpace(string(out)) != pid {
-		t.Errorf("got %q in cgroup.procs and %q from the exec'd program, want the child's pid %s in both", procs, out, pid)
+	<-p.ctx.Done()
+	pid := strconv.Itoa(p.cmd.Process.Pid)
+	if got, want := strings.TrimSpace(p.out.String()), pid+" "+pid; got != want {
+		t.Errorf("the bootstrap printed %q, want its pid twice (%q): it ran in the place of the shell, after the shell joined", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -24,21 +25,43 @@ type process struct {
 	cancel context.CancelCauseFunc
 }
 
-// startProcess execs argv with env. The returned process's context ends, with the
-// exit status and the last output as its cause, when the process exits.
-func startProcess(ctx context.Context, argv []string, env []string) (*process, error) {
-	p := &process{cmd: exec.Command(argv[0], argv[1:]...), out: devutil.NewTail(40)}
+// startProcess execs bin with env, inside g when g is not nil: a shell joins
+// the group, waits, and is released to exec bin once the move is done, so the
+// start is taken just before that exec. The returned process's context ends,
+// with the exit status and the last output as its cause, when the process exits.
+func startProcess(ctx context.Context, bin string, env []string, g *cpuGroup) (*process, error) {
+	p := &process{cmd: exec.Command(bin), out: devutil.NewTail(40)}
+	var release io.WriteCloser
+	if g != nil {
+		p.cmd = exec.Command("/bin/sh", "-c", `read -r go && exec "$0"`, bin)
+		var err error
+		if release, err = p.cmd.StdinPipe(); err != nil {
+			return nil, err
+		}
+	}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.ctx, p.cancel = context.WithCancelCause(ctx)
 	p.start = time.Now()
 	if err := p.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", argv[len(argv)-1], err)
+		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	go func() {
 		err := p.cmd.Wait()
 		p.cancel(fmt.Errorf("bootstrap exited (%v); last output:\n%s", err, p.out.String()))
 	}()
+	if g != nil {
+		err := g.join(p.cmd.Process.Pid)
+		p.start = time.Now()
+		if err == nil {
+			_, err = release.Write([]byte("go\n"))
+		}
+		release.Close() //nolint:errcheck // the shell has read its line or is killed below.
+		if err != nil {
+			p.kill()
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

@@ -58,7 +58,7 @@ func TestFreezeStopsTheProcessUntilItsEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer api.Close()
-	p, err = startProcess(testContext(t), []string{bin}, []string{"AWS_LAMBDA_RUNTIME_API=" + api.Addr()})
+	p, err = startProcess(testContext(t), bin, []string{"AWS_LAMBDA_RUNTIME_API=" + api.Addr()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 		}
 	}
 	env := up.env(s.api.Addr(), s.aim.service.url(), sz.memoryMB)
-	if s.proc, err = startProcess(ctx, s.cpu.command(bin), env); err != nil {
+	if s.proc, err = startProcess(ctx, bin, env, s.cpu); err != nil {
 		s.cpu.remove()
 		s.api.Close()
 		s.aim.close()
