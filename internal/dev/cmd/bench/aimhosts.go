@@ -12,8 +12,8 @@ import (
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 )
 
-// aimHosts are one session's AIM: a sandbox served on two hosts, AIM's service
-// host (GetEndPoint) and the store's own host that GetEndPoint names as
+// aimHosts are AIM for one protocol setting: a sandbox served on two hosts, AIM's
+// service host (GetEndPoint) and the store's own host that GetEndPoint names as
 // NewEndpointDomain (CustomerAccessToken), so that round trips count per host.
 type aimHosts struct {
 	sb             *aimsandbox.Sandbox
@@ -46,6 +46,12 @@ func (a *aimHosts) charge(d time.Duration) {
 func (a *aimHosts) close() {
 	a.service.close()
 	a.store.close()
+}
+
+// cut closes the connections open to both hosts, which keep their addresses.
+func (a *aimHosts) cut() {
+	a.service.rt.cut()
+	a.store.rt.cut()
 }
 
 // storeDomain has GetEndPoint name storeURL as the store's host: the sandbox names

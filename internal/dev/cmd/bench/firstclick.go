@@ -26,11 +26,14 @@ const lambdaHelloInit = 42 * time.Millisecond
 
 // measureFirstClicks runs the function and the peer o.runs times over each
 // protocol, one after the other and in turn first, so that both see the same load.
-func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize) ([2]firstClick, error) {
+func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize, r *results) ([2]firstClick, error) {
 	var out [2]firstClick
 	defer func(h1 bool) { up.aimHTTP1 = h1 }(up.aimHTTP1)
 	for p, proto := range protocols {
 		up.aimHTTP1 = proto.http1
+		if err := r.prime(ctx, up, bins.function, sz); err != nil {
+			return out, err
+		}
 		var fn, peer []coldRun
 		for i := range o.runs {
 			pair := []struct {
@@ -42,7 +45,7 @@ func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstr
 			}
 			for _, sub := range pair {
 				fmt.Fprintf(os.Stderr, "bench: %d MB, first click %d/%d over %s, %s\n", sz.memoryMB, i+1, o.runs, proto.name, sub.name)
-				r, err := runWaiting(ctx, up, sub.bin, sz, charges{aim: o.aimRTT, secrets: o.secretsRTT})
+				r, err := runWaiting(ctx, up, sub.bin, sz, charges{aim: o.aimRTT, aws: o.awsRTT})
 				if err != nil {
 					return out, fmt.Errorf("first click of the %s at %d MB over %s: %w", sub.name, sz.memoryMB, proto.name, err)
 				}

@@ -49,10 +49,10 @@ func fmtCount(n int) string {
 	return s
 }
 
-// fmtTrips prints round trips per host: service / store / Secrets Manager.
+// fmtTrips prints round trips per host: service / store / AWS (Secrets Manager, DynamoDB).
 func fmtTrips(t hostTrips) string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	return f(t.service) + " / " + f(t.store) + " / " + f(t.secrets)
+	return f(t.service) + " / " + f(t.store) + " / " + f(t.aws)
 }
 
 // fmtUSD prints an amount of dollars to the cent's tenth.

@@ -4,8 +4,8 @@
 // latency, round trips per upstream host, peak memory, the size of the arm64
 // bootstrap, and latency and cost per million requests; and per size the first
 // click on a new environment of the function and of a peer, the plain per-click
-// integration, over HTTP/1.1 and HTTP/2. It needs no AWS account
-// and no emulator: the Runtime API is internal/dev/runtimeapi, Secrets Manager is
+// integration, over HTTP/1.1 and HTTP/2. It needs no AWS account and no emulator:
+// the Runtime API is internal/dev/runtimeapi, Secrets Manager and DynamoDB are
 // moto_server and AIM is internal/dev/aimsandbox, each served over TLS with a test
 // CA and reached through a proxy that charges every TCP round trip. As root, each
 // process runs under the CPU share Lambda gives its memory size (a cgroup v1 CPU
@@ -30,7 +30,7 @@ type options struct {
 	runs       int           // cold runs per scenario and size
 	warm       int           // sequential warm invocations per run
 	aimRTT     time.Duration // charged per TCP round trip to AIM's hosts, cold scenarios
-	secretsRTT time.Duration // charged per TCP round trip to Secrets Manager, cold scenarios
+	awsRTT     time.Duration // charged per TCP round trip to AWS (Secrets Manager, DynamoDB), cold scenarios
 	freeze     time.Duration // how long the initialised process sits stopped
 	sizes      []int         // memory sizes in MB
 	price      price         // to turn durations into cost
@@ -41,6 +41,7 @@ type options struct {
 	verbose    bool          // print every run's figures to stderr
 	aimHTTP1   bool          // AIM's hosts speak HTTP/1.1 only (default: they offer HTTP/2)
 	memorySize int           // template.yaml's default MemorySize, in MB
+	noHint     bool          // delete the function's endpoint hint before every start
 }
 
 func main() {
@@ -49,7 +50,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 5, "runs per scenario and size; figures are medians")
 	flag.IntVar(&o.warm, "warm", 1000, "sequential warm invocations per run")
 	flag.DurationVar(&o.aimRTT, "aim-rtt", 20*time.Millisecond, "charged per TCP round trip to AIM's hosts in the cold scenarios")
-	flag.DurationVar(&o.secretsRTT, "secrets-rtt", 2*time.Millisecond, "charged per TCP round trip to Secrets Manager in the cold scenarios")
+	flag.DurationVar(&o.awsRTT, "secrets-rtt", 2*time.Millisecond, "charged per TCP round trip to AWS (Secrets Manager, DynamoDB: one endpoint) in the cold scenarios")
 	flag.DurationVar(&o.freeze, "freeze", 300*time.Millisecond, "time the initialised process sits stopped before its first event")
 	flag.Func("sizes", "memory sizes in MB, comma-separated (default 128,256,512,1024)", func(s string) (err error) {
 		o.sizes, err = parseSizes(s)
@@ -63,6 +64,7 @@ func main() {
 	flag.Float64Var(&cpuScale, "cpu-scale", 1, "scale every CPU quota by this factor: below 1 when this machine's hello-world init is faster than Lambda's published one")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.BoolVar(&o.aimHTTP1, "aim-http1", false, "AIM's TLS hosts speak HTTP/1.1 only; by default they offer HTTP/2 (ALPN), as IIS 10 does")
+	flag.BoolVar(&o.noHint, "no-hint", false, "delete the function's endpoint hint before every start, as after a deploy or a change of the store's host; by default an unmeasured start writes it before each size and protocol")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -112,7 +114,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer up.close()
-	up.runtime, up.aimHTTP1 = o.runtime, o.aimHTTP1
+	up.runtime, up.aimHTTP1, up.noHint = o.runtime, o.aimHTTP1, o.noHint
 	r, err := measure(ctx, o, bins, up)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ type figures struct {
 }
 
 // hostTrips are round trips counted per upstream host.
-type hostTrips struct{ service, store, secrets float64 }
+type hostTrips struct{ service, store, aws float64 }
 
 // sizeResult is one memory size's figures.
 type sizeResult struct {
@@ -37,6 +37,7 @@ type results struct {
 	functionArm, helloArm size
 	warm                  int    // invocations per warm run
 	noQuota               string // why there was no CPU quota, "" when there was
+	unhinted              bool   // an unmeasured start of the function left no endpoint hint
 }
 
 // samples are one bootstrap's runs before taking medians.
@@ -56,7 +57,7 @@ func measure(ctx context.Context, o options, bins binaries, up *upstreams) (resu
 		g.remove()
 	}
 	for _, mb := range o.sizes {
-		sr, err := measureSize(ctx, o, bins, up, lambdaSize{memoryMB: mb, quota: r.noQuota == ""})
+		sr, err := measureSize(ctx, o, bins, up, lambdaSize{memoryMB: mb, quota: r.noQuota == ""}, &r)
 		if err != nil {
 			return r, err
 		}
@@ -66,7 +67,10 @@ func measure(ctx context.Context, o options, bins binaries, up *upstreams) (resu
 }
 
 // measureSize measures both bootstraps at one size.
-func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize) (sizeResult, error) {
+func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize, r *results) (sizeResult, error) {
+	if err := r.prime(ctx, up, bins.function, sz); err != nil {
+		return sizeResult{}, err
+	}
 	var fn, hello samples
 	for i := range o.runs {
 		for _, sub := range []struct {
@@ -75,13 +79,35 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 			s    *samples
 		}{{"function", bins.function, &fn}, {"hello-world", bins.hello, &hello}} {
 			fmt.Fprintf(os.Stderr, "bench: %d MB, run %d/%d %s\n", sz.memoryMB, i+1, o.runs, sub.name)
-			if err := sample(ctx, o, up, sub.bin, sz, charges{aim: o.aimRTT, secrets: o.secretsRTT}, sub.s); err != nil {
+			if err := sample(ctx, o, up, sub.bin, sz, charges{aim: o.aimRTT, aws: o.awsRTT}, sub.s); err != nil {
 				return sizeResult{}, fmt.Errorf("measure %s at %d MB, run %d: %w", sub.name, sz.memoryMB, i+1, err)
 			}
 		}
 	}
-	first, err := measureFirstClicks(ctx, o, bins, up, sz)
+	first, err := measureFirstClicks(ctx, o, bins, up, sz, r)
 	return sizeResult{memoryMB: sz.memoryMB, function: fn.figures(), hello: hello.figures(), first: first}, err
+}
+
+// prime has the function write its endpoint hint for AIM's hosts now set, unless
+// the run is without one or the hint names them already, and notes when it did not.
+func (r *results) prime(ctx context.Context, up *upstreams, bin string, sz lambdaSize) error {
+	if up.noHint {
+		return nil
+	}
+	a, err := up.aimHosts()
+	if err != nil {
+		return err
+	}
+	if got, err := up.hint(ctx); err != nil || got == a.store.url() {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "bench: %d MB, an unmeasured start of the function to write the endpoint hint\n", sz.memoryMB)
+	ok, err := primeHint(ctx, up, bin, sz)
+	if err != nil {
+		return fmt.Errorf("at %d MB: %w", sz.memoryMB, err)
+	}
+	r.unhinted = r.unhinted || !ok
+	return nil
 }
 
 // sample adds one run of each scenario to s, the cold ones charged c.
@@ -109,7 +135,7 @@ func sample(ctx context.Context, o options, up *upstreams, bin string, sz lambda
 
 // trips are the round trips of a tally per host.
 func trips(t hostTally) hostTrips {
-	return hostTrips{t.service.roundTrips(), t.store.roundTrips(), t.secrets.roundTrips()}
+	return hostTrips{t.service.roundTrips(), t.store.roundTrips(), t.aws.roundTrips()}
 }
 
 // figures takes the median of every measure over the runs.
@@ -137,7 +163,7 @@ func medianTrips(runs []coldRun, get func(coldRun) hostTally) hostTrips {
 	return hostTrips{
 		service: medianOf(runs, func(c coldRun) float64 { return get(c).service.roundTrips() }),
 		store:   medianOf(runs, func(c coldRun) float64 { return get(c).store.roundTrips() }),
-		secrets: medianOf(runs, func(c coldRun) float64 { return get(c).secrets.roundTrips() }),
+		aws:     medianOf(runs, func(c coldRun) float64 { return get(c).aws.roundTrips() }),
 	}
 }
 

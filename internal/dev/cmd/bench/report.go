@@ -32,9 +32,10 @@ func awsReport(b *strings.Builder, r results, o options) {
 	}
 	fmt.Fprintf(b, " Medians of %d runs per size; each run is a fresh process; "+
 		"%s. Upstreams over TLS (a test CA beside the system bundle in `SSL_CERT_FILE`; %s); a proxy charges each TCP "+
-		"round trip %s to AIM's hosts and %s to Secrets Manager in the init and first-answer rows, nothing in the warm rows "+
-		"(there the function's own work is tens of µs). AIM's hosts speak %s. %s frozen (SIGSTOP) before the event in the frozen rows.\n\n",
-		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.secretsRTT), aimProtocol(o), fmtDur(o.freeze))
+		"round trip %s to AIM's hosts and %s to AWS (Secrets Manager, DynamoDB) in the init and first-answer rows, nothing in the warm rows "+
+		"(there the function's own work is tens of µs). AIM's hosts speak %s. %s frozen (SIGSTOP) before the event in the frozen rows. "+
+		"The function starts with %s.\n\n",
+		o.runs, quota, certDir, fmtDur(o.aimRTT), fmtDur(o.awsRTT), aimProtocol(o), fmtDur(o.freeze), hintState(r, o))
 	b.WriteString("First click on a new environment (event waiting at exec → answer), the function beside the peer: " +
 		"the integration an integrator writes first (the SDK built at init; per click GetSecretValue, GetEndPoint and " +
 		"CustomerAccessToken on one keep-alive `http.Client`), run in turn with the function. Lambda's hello-world init: " +
@@ -57,6 +58,17 @@ func aimProtocol(o options) string {
 		return "HTTP/1.1 only (`-aim-http1`)"
 	}
 	return "HTTP/2, offered by ALPN"
+}
+
+// hintState says whether the function's starts found the endpoint hint.
+func hintState(r results, o options) string {
+	switch {
+	case o.noHint:
+		return "no endpoint hint (`-no-hint`: deleted before every start, as after a deploy or a change of the store's host)"
+	case r.unhinted:
+		return "**no endpoint hint**: an unmeasured start did not write it"
+	}
+	return "the endpoint hint present (written by an unmeasured start before each size and protocol, as a live store's environments find it)"
 }
 
 // sizesTable writes one column per memory size.
@@ -85,7 +97,7 @@ func sizesTable(b *strings.Builder, r results, o options) {
 	row("warm p99, function", func(s sizeResult) string { return fmtDur(s.function.p99) })
 	row("bare keep-alive round trip to the store's AIM host", func(s sizeResult) string { return fmtDur(s.function.bare) })
 	row("warm own work (function p50 − hello-world p50 − bare round trip)", func(s sizeResult) string { return fmtDur(ownWork(s)) })
-	row("round trips, event waiting: service / store / Secrets Manager", func(s sizeResult) string { return fmtTrips(s.function.waitingTrips) })
+	row("round trips, event waiting: service / store / AWS (Secrets Manager, DynamoDB)", func(s sizeResult) string { return fmtTrips(s.function.waitingTrips) })
 	row("round trips during init", func(s sizeResult) string { return fmtTrips(s.function.initTrips) })
 	row("round trips after the freeze", func(s sizeResult) string { return fmtTrips(s.function.frozenTrips) })
 	costRows(row, o)

@@ -8,12 +8,12 @@ import (
 
 // sampleResults are figures at 128 and 1,024 MB that miss some targets and meet others.
 func sampleResults() results {
-	trips := hostTrips{service: 3, store: 3, secrets: 3}
+	trips := hostTrips{service: 3, store: 3, aws: 3}
 	fn := func(init, waiting, frozen time.Duration) figures {
 		return figures{
 			init: init, initFree: ms(9), waiting: waiting, frozen: frozen, p50: ms(0.45), p99: ms(2), bare: ms(0.12),
 			peakRSS: 15 << 20, secretGets: 1, endpointCalls: 1, storeConns: 1,
-			waitingTrips: trips, initTrips: hostTrips{service: 3, secrets: 3}, frozenTrips: hostTrips{store: 1},
+			waitingTrips: trips, initTrips: hostTrips{service: 3, aws: 3}, frozenTrips: hostTrips{store: 1},
 		}
 	}
 	hello := figures{init: ms(3), initFree: ms(3), waiting: ms(20), frozen: ms(1), p50: ms(0.3), p99: ms(1), bare: ms(0.12), peakRSS: 12 << 20}
@@ -31,7 +31,7 @@ func sampleResults() results {
 }
 
 func sampleOptions() options {
-	return options{memorySize: 128, runs: 5, warm: 1000, aimRTT: ms(20), secretsRTT: ms(2), freeze: ms(300),
+	return options{memorySize: 128, runs: 5, warm: 1000, aimRTT: ms(20), awsRTT: ms(2), freeze: ms(300),
 		price: price{gbSecond: 0.0000133334, perMillion: 0.20}}
 }
 
@@ -94,7 +94,7 @@ func TestReportShowsMachineFiguresAndVerdicts(t *testing.T) {
 		"| 128 MB | 600.0 ms | $0.0001 | $0.0012 | $0.0120 |",
 		"| first answer, event waiting at exec (exec → answer), function | 430.0 ms | 150.0 ms |",
 		"| warm own work (function p50 − hello-world p50 − bare round trip) | 30 µs | 30 µs |",
-		"| round trips, event waiting: service / store / Secrets Manager | 3 / 3 / 3 | 3 / 3 / 3 |",
+		"| round trips, event waiting: service / store / AWS (Secrets Manager, DynamoDB) | 3 / 3 / 3 | 3 / 3 / 3 |",
 		"| round trips after the freeze | 0 / 1 / 0 | 0 / 1 / 0 |",
 		"| warm request at 20.0 ms per round trip (p50 + 1 round trip) | 20.4 ms | 20.4 ms |",
 		"| cost per million warm requests | $0.235 | $0.480 |", // 21 ms billed

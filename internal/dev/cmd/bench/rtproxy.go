@@ -77,6 +77,11 @@ func (p *rtProxy) tally() tally { return tally{p.conns.Load(), p.answer.Load()} 
 // close stops listening and cuts every open connection.
 func (p *rtProxy) close() {
 	p.ln.Close() //nolint:errcheck // nothing to do about it at the end.
+	p.cut()
+}
+
+// cut closes every open connection, and keeps listening.
+func (p *rtProxy) cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for c := range p.open {

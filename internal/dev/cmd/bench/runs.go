@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 )
 
@@ -45,7 +44,7 @@ func runWarm(ctx context.Context, up *upstreams, bin string, sz lambdaSize, n in
 		return w, err
 	}
 	w.secretGets = up.secretGets() - s.gets
-	w.endpointCalls = s.aim.sb.Calls(aimsandbox.OpGetEndPoint)
+	w.endpointCalls = s.endpointCalls()
 	work := s.served()
 	w.serviceConns, w.storeConns = int(work.service.conns), int(work.store.conns)
 	// After the counts, so that the probe's calls and connections are not the function's.

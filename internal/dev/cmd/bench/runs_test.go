@@ -110,11 +110,12 @@ func waitState(t *testing.T, p *process, want string) {
 
 // One moto_server for both bootstraps: it is the slow part. The function must fetch
 // its credentials once, before lambda.Start, so that a thawed environment calls
-// neither Secrets Manager nor AIM's service host; these are counts, not timings.
+// neither AWS (Secrets Manager, DynamoDB) nor AIM's service host; these are
+// counts, not timings.
 func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 	up := startTestUpstreams(t)
 	fullCPU := lambdaSize{memoryMB: 1024}
-	// Not in parallel: both count what Secrets Manager sees.
+	// Not in parallel: both count what AWS sees.
 	t.Run("function", func(t *testing.T) {
 		bin := buildForTest(t, functionPkg)
 		w, err := runWarm(testContext(t), up, bin, fullCPU, 20)
@@ -132,19 +133,20 @@ func TestScenariosCountTheFunctionsUpstreamTraffic(t *testing.T) {
 		if err != nil {
 			t.Fatalf("frozen: %v", err)
 		}
-		if c.after.service != (tally{}) || c.after.secrets != (tally{}) || c.after.store.roundTrips() < 1 {
+		if c.after.service != (tally{}) || c.after.aws != (tally{}) || c.after.store.roundTrips() < 1 {
 			t.Errorf("first answer after the freeze: got %+v, want traffic to the store host only", c.after)
 		}
 		if c.after.store.conns != 0 {
 			t.Errorf("first answer after the freeze: got %d new connections to the store host, want 0 (opened at init)", c.after.store.conns)
 		}
-		if c.trips.service.conns != 1 || c.trips.secrets.conns != 1 || c.trips.store.conns != 1 {
-			t.Errorf("init: got %+v, want one connection each to AIM's service host, the store host and Secrets Manager", c.trips)
+		// AWS's host serves Secrets Manager and DynamoDB: one connection or more.
+		if c.trips.service.conns != 1 || c.trips.aws.conns < 1 || c.trips.store.conns != 1 {
+			t.Errorf("init: got %+v, want one connection each to AIM's service host and the store host, and some to AWS", c.trips)
 		}
 	})
 	t.Run("hello-world", func(t *testing.T) {
 		bin := buildForTest(t, helloPkg)
-		c, err := runWaiting(testContext(t), up, bin, fullCPU, charges{aim: time.Millisecond, secrets: time.Millisecond})
+		c, err := runWaiting(testContext(t), up, bin, fullCPU, charges{aim: time.Millisecond, aws: time.Millisecond})
 		if err != nil || c.answer <= 0 {
 			t.Fatalf("event waiting at exec: got %v, %v, want an answer", c.answer, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/runtimeapi"
 )
 
@@ -19,31 +20,37 @@ type lambdaSize struct {
 
 // charges are what the proxies charge per TCP round trip; the zero value charges
 // none.
-type charges struct{ aim, secrets time.Duration }
+type charges struct{ aim, aws time.Duration }
 
-// session is one bootstrap process with its own Runtime API and AIM hosts.
+// session is one bootstrap process with its own Runtime API. AIM's hosts are the
+// run's (see upstreams.aimHosts): what they count is the session's from begin on.
 type session struct {
-	up          *upstreams
-	aim         *aimHosts
-	api         *runtimeapi.Server
-	proc        *process
-	cpu         *cpuGroup // nil: full CPU
-	thaw        func()    // set before an event is queued; runs when it is handed out
-	first       *runtimeapi.Pending
-	secretsBase tally // Secrets Manager's count when the session began
-	secretsWork work  // what Secrets Manager's server counted when the session began
-	gets        int   // GetSecretValue calls when the session began
+	up        *upstreams
+	aim       *aimHosts
+	api       *runtimeapi.Server
+	proc      *process
+	cpu       *cpuGroup // nil: full CPU
+	thaw      func()    // set before an event is queued; runs when it is handed out
+	first     *runtimeapi.Pending
+	base      hostTally // what the proxies had counted when the session began
+	baseWork  hostWork  // what the servers had counted when the session began
+	gets      int       // GetSecretValue calls when the session began
+	endpoints int       // GetEndPoint calls when the session began
 }
 
 // begin starts a session whose connections are charged c. When queued is not nil
 // it is queued before exec, so the process finds it at its first next.
 func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges, queued []byte) (*session, error) {
-	s := &session{up: up, secretsBase: up.secrets.rt.tally(), secretsWork: up.secrets.served.work(), gets: up.secretGets()}
-	up.secrets.rt.setRTT(c.secrets)
-	var err error
-	if s.aim, err = startAIM(up.ca, up.apiKey, !up.aimHTTP1); err != nil {
+	if err := up.clearHint(ctx); err != nil {
 		return nil, err
 	}
+	aim, err := up.aimHosts()
+	if err != nil {
+		return nil, err
+	}
+	s := &session{up: up, aim: aim, gets: up.secretGets(), endpoints: aim.sb.Calls(aimsandbox.OpGetEndPoint)}
+	s.base, s.baseWork = s.counted()
+	up.aws.rt.setRTT(c.aws)
 	s.aim.charge(c.aim)
 	s.api, err = runtimeapi.Start(runtimeapi.Options{HandOut: func(string) {
 		if s.thaw != nil {
@@ -51,7 +58,6 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 		}
 	}})
 	if err != nil {
-		s.aim.close()
 		return nil, err
 	}
 	if queued != nil {
@@ -62,7 +68,6 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 		// new environment does, whatever the one before it used.
 		if s.cpu, err = newCPUGroup(cpuRoot, fmt.Sprintf("bench-%d-%d", os.Getpid(), groupSeq.Add(1)), sz.memoryMB); err != nil {
 			s.api.Close()
-			s.aim.close()
 			return nil, err
 		}
 	}
@@ -70,7 +75,6 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 	if s.proc, err = startProcess(ctx, bin, env, s.cpu); err != nil {
 		s.cpu.remove()
 		s.api.Close()
-		s.aim.close()
 		return nil, err
 	}
 	return s, nil
@@ -79,12 +83,13 @@ func begin(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c char
 // groupSeq numbers the CPU groups of this process.
 var groupSeq atomic.Int64
 
-// end kills the process and stops the session's servers.
+// end kills the process, stops the session's Runtime API and cuts what is left
+// of its connections to AIM's hosts.
 func (s *session) end() {
 	s.proc.kill()
 	s.cpu.remove()
 	s.api.Close()
-	s.aim.close()
+	s.aim.cut()
 }
 
 // invoke hands out ev and checks that the answer is a redirect.
@@ -124,30 +129,35 @@ func (s *session) initDone() (time.Duration, error) {
 }
 
 // hostWork is what the servers counted per upstream host.
-type hostWork struct{ service, store, secrets work }
+type hostWork struct{ service, store, aws work }
 
 // served is what the servers counted since the session began.
 func (s *session) served() hostWork {
-	return hostWork{
-		service: s.aim.service.served.work(),
-		store:   s.aim.store.served.work(),
-		secrets: s.up.secrets.served.work().sub(s.secretsWork),
-	}
+	_, w := s.counted()
+	return hostWork{w.service.sub(s.baseWork.service), w.store.sub(s.baseWork.store), w.aws.sub(s.baseWork.aws)}
 }
 
 // hostTally is what the proxies counted per upstream host.
-type hostTally struct{ service, store, secrets tally }
+type hostTally struct{ service, store, aws tally }
 
 // tallies is what the proxies counted since the session began.
 func (s *session) tallies() hostTally {
-	return hostTally{
-		service: s.aim.service.rt.tally(),
-		store:   s.aim.store.rt.tally(),
-		secrets: s.up.secrets.rt.tally().sub(s.secretsBase),
-	}
+	t, _ := s.counted()
+	return t.sub(s.base)
+}
+
+// endpointCalls is how many GetEndPoint calls AIM's service host answered since
+// the session began.
+func (s *session) endpointCalls() int { return s.aim.sb.Calls(aimsandbox.OpGetEndPoint) - s.endpoints }
+
+// counted is what the proxies and the servers of the session's hosts counted so far.
+func (s *session) counted() (hostTally, hostWork) {
+	a, aws := s.aim, s.up.aws
+	return hostTally{a.service.rt.tally(), a.store.rt.tally(), aws.rt.tally()},
+		hostWork{a.service.served.work(), a.store.served.work(), aws.served.work()}
 }
 
 // sub is what was counted since u.
 func (t hostTally) sub(u hostTally) hostTally {
-	return hostTally{t.service.sub(u.service), t.store.sub(u.store), t.secrets.sub(u.secrets)}
+	return hostTally{t.service.sub(u.service), t.store.sub(u.store), t.aws.sub(u.aws)}
 }
