@@ -14,6 +14,7 @@ import (
 	"github.com/aimcards/customer-access-token/internal/apigw"
 	"github.com/aimcards/customer-access-token/internal/clientlimit"
 	"github.com/aimcards/customer-access-token/internal/emf"
+	"github.com/aimcards/customer-access-token/internal/endpointhint"
 	"github.com/aimcards/customer-access-token/internal/handler"
 	"github.com/aimcards/customer-access-token/internal/secrets"
 	"github.com/aimcards/customer-access-token/internal/stale"
@@ -68,14 +69,17 @@ func build(ctx context.Context, cfg config, log *slog.Logger, metrics *emf.Write
 		SecretID: cfg.SecretID, Field: cfg.SecretField, Policy: policy,
 	})
 	limit := clientlimit.Options{Limit: cfg.ClientLimit, Window: cfg.ClientLimitWindow, Table: cfg.ClientLimitTable, Logger: log}
+	var hints handler.EndpointHints
 	if cfg.ClientLimitTable != "" {
-		limit.DB = dynamodb.NewFromConfig(awsCfg)
+		db := dynamodb.NewFromConfig(awsCfg)
+		limit.DB, hints = db, endpointhint.Table{DB: db, Name: cfg.ClientLimitTable}
 	}
 	return handler.New(handler.Options{
 		Keys:             keys,
 		AIM:              client,
 		Policy:           policy,
 		Limit:            clientlimit.New(limit),
+		Hints:            hints,
 		CredentialBudget: cfg.AIMTimeout,
 		Mapping: apigw.Options{
 			TokenCookie: cfg.TokenCookie, AllowedOrigins: cfg.AllowedOrigins, ErrorRedirectURL: cfg.ErrorRedirectURL, TrustedProxies: cfg.TrustedProxies,

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -68,6 +69,7 @@ type Client struct {
 	endpointHosts []hostPattern
 	appID         string
 	timeout       time.Duration
+	dialled       sync.Map // scheme://host → chan struct{} closed when DialAhead's handshake is over
 }
 
 // NewClient returns a Client for opts, or one error joining an *OptionError

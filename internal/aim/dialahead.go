@@ -22,15 +22,32 @@ import (
 // connection. A call that comes meanwhile waits for it (one connection per
 // host) rather than spend a second handshake; a dial still unfinished after
 // a quarter of the call timeout is given up, so that the call dials its own.
-// A connection already pooled for the host is taken instead, and a request
-// with no AIM header (a HEAD of baseURL) may then reach AIM. A failure only
-// means the next call dials; it is not reported.
+// A host is dialled ahead once per Client: a later DialAhead waits for that
+// dial. A connection already pooled for the host is taken instead, and a
+// request with no AIM header (a HEAD of baseURL) may then reach AIM. A
+// failure only means the next call dials; it is not reported.
 func (c *Client) DialAhead(ctx context.Context, baseURL string) (wait func()) {
 	u, err := parseBaseURL(baseURL)
 	if err != nil {
 		return func() {}
 	}
-	done := make(chan struct{})
+	// Once per host: a second request would take the first's connection
+	// and, given up, close it over HTTP/1.1.
+	done, dialled := c.dialled.LoadOrStore(u.Scheme+"://"+u.Host, make(chan struct{}))
+	if !dialled {
+		c.dialAhead(ctx, u, done.(chan struct{}))
+	}
+	return func() {
+		select {
+		case <-done.(chan struct{}):
+		case <-ctx.Done():
+		}
+	}
+}
+
+// dialAhead starts the request that dials u's host, and closes done when
+// its handshake is over.
+func (c *Client) dialAhead(ctx context.Context, u *url.URL, done chan struct{}) {
 	var once sync.Once
 	giveUp := time.AfterFunc(c.timeout/4, c.httpClient.CloseIdleConnections) // cancels dials no call waits for
 	finish := func() { once.Do(func() { giveUp.Stop(); close(done) }) }
@@ -50,7 +67,7 @@ func (c *Client) DialAhead(ctx context.Context, baseURL string) (wait func()) {
 	if err != nil {
 		cancel()
 		finish()
-		return func() {}
+		return
 	}
 	go func() {
 		defer cancel()
@@ -61,12 +78,6 @@ func (c *Client) DialAhead(ctx context.Context, baseURL string) (wait func()) {
 			finish()
 		}
 	}()
-	return func() {
-		select {
-		case <-done:
-		case <-ctx.Done():
-		}
-	}
 }
 
 // DialService is DialAhead for AIM's service host, which GetEndPoint needs,
@@ -79,14 +90,14 @@ func (c *Client) DialService(ctx context.Context) (wait func()) {
 	return func() { service(); store() }
 }
 
-// DialStore is DialAhead for a discovered endpoint, unless it has a
-// connection already: the pinned Options.EndpointURL, which DialService
-// dialled, or an endpoint on the service host, which GetEndPoint's
-// connection serves.
+// DialStore is DialAhead for a store endpoint, discovered or hinted, unless
+// it is not one the client may send to (checkEndpoint), or has a connection
+// already: with Options.EndpointURL set, DialService dialled the only store
+// host used; an endpoint on the service host has GetEndPoint's connection.
 func (c *Client) DialStore(ctx context.Context, endpointURL string) (wait func()) {
-	e, err1 := url.Parse(endpointURL)
-	s, err2 := url.Parse(c.serviceURL)
-	if endpointURL == c.endpointURL || err1 == nil && err2 == nil && e.Scheme == s.Scheme && e.Host == s.Host {
+	e, err := checkEndpoint(endpointURL, c.endpointHosts)
+	s, _ := url.Parse(c.serviceURL) // checked by NewClient
+	if err != nil || c.endpointURL != "" || e.Scheme == s.Scheme && e.Host == s.Host {
 		return func() {}
 	}
 	return c.DialAhead(ctx, endpointURL)

@@ -49,6 +49,28 @@ func TestDialAheadSendsNothing(t *testing.T) {
 	}
 }
 
+// TestDialAheadOncePerHost: a second DialAhead of a host, while the first
+// is dialling or after it, waits for that dial: one connection, no request,
+// and the call after it takes it, over HTTP/1.1 and HTTP/2.
+func TestDialAheadOncePerHost(t *testing.T) {
+	for proto, h2 := range protos {
+		t.Run(proto, func(t *testing.T) {
+			s := newTLSAIM(t, h2)
+			c := newClient(t, s.URL)
+			first := c.DialAhead(t.Context(), s.URL+"/aeservices30")
+			c.DialAhead(t.Context(), s.URL)()
+			first()
+			c.DialAhead(t.Context(), s.URL+"/other")()
+			if _, err := c.GetEndPoint(t.Context(), apiKey); err != nil {
+				t.Fatalf("GetEndPoint: %v", err)
+			}
+			if got := s.requests(); len(got) != 1 || s.conns.Load() != 1 {
+				t.Errorf("got requests %q on %d connections, want GetEndPoint alone on one connection", got, s.conns.Load())
+			}
+		})
+	}
+}
+
 // TestHungDialAheadLeavesDiscoveryItsBudget: a dial ahead whose handshake
 // is never answered holds GetEndPoint back for at most a quarter of its
 // Timeout: the call then dials its own connection and is answered within
@@ -83,12 +105,17 @@ func TestDialServicePinnedEndpoint(t *testing.T) {
 	c := newClient(t, service.URL, func(o *aim.Options) { o.EndpointURL = store.URL })
 	c.DialService(t.Context())()
 	c.DialStore(t.Context(), store.URL)()
+	other := newFakeAIM(t) // a stale hint: the pin decides where the click goes
+	c.DialStore(t.Context(), other.URL)()
 	if _, err := c.CustomerAccessToken(t.Context(), credsFor(store), aim.AccessTokenRequest{Token: custToken}); err != nil {
 		t.Fatalf("CustomerAccessToken: %v", err)
 	}
 	if got := [4]int{service.calls(), int(service.conns.Load()), store.calls(), int(store.conns.Load())}; got != [4]int{0, 1, 1, 1} {
 		t.Errorf("got %d requests on %d connections to the service and %d on %d to the store, want 0 on 1 and 1 on 1",
 			got[0], got[1], got[2], got[3])
+	}
+	if n := other.conns.Load(); n != 0 {
+		t.Errorf("got %d connections to a host that is not the pinned endpoint, want 0", n)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aimcards/customer-access-token/internal/clientlimit"
-	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -20,18 +19,7 @@ import (
 // template.yaml declares it (key pk, TTL on expires_at).
 func TestSharedThroughDynamoDB(t *testing.T) {
 	ctx := t.Context()
-	m, err := moto.Start(ctx)
-	if devutil.MaySkip(err) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Stop() })
-	db := dynamodb.NewFromConfig(m.AWSConfig())
-	if err := m.CreateLimitTable(ctx, "client-limits"); err != nil {
-		t.Fatal(err)
-	}
+	db := moto.LimitTableForTest(t, "client-limits")
 	now := time.Date(2026, 12, 1, 10, 0, 20, 0, time.UTC)
 	var logs bytes.Buffer
 	newEnv := func(table string) *clientlimit.Limiter {

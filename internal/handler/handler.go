@@ -36,6 +36,13 @@ type AIM interface {
 	DialStore(ctx context.Context, endpointURL string) (wait func())
 }
 
+// EndpointHints keeps the store's endpoint for the next new environment
+// (see endpointhint.Table).
+type EndpointHints interface {
+	Get(ctx context.Context) (string, error)
+	Put(ctx context.Context, endpointURL string) error
+}
+
 // ClientLimit counts AIM's refusals per client (see clientlimit.Limiter).
 type ClientLimit interface {
 	Blocked(client string) (wait time.Duration, blocked bool)
@@ -48,6 +55,7 @@ type Options struct {
 	Keys                 KeySource
 	AIM                  AIM
 	Limit                ClientLimit   // nil: no per-client limit
+	Hints                EndpointHints // nil: none
 	CredentialBudget     time.Duration // bound on fetching credentials in one request; default 4s
 	Mapping              apigw.Options // how events are read and answered: token cookie, origins, error page
 	RedirectAllowedHosts []string      // hosts allowed in AccountManagementUrl, as AllowedHost writes them; empty: any
@@ -95,6 +103,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
 	start := h.opts.Now()
+	hinted := h.dialHint(ctx)
 	var u credUsage
 	creds, err := h.creds.get(ctx, &u)
 	if err != nil {
@@ -106,8 +115,35 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		return
 	}
 	h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)()
+	select {
+	case hint := <-hinted:
+		if hint != creds.Endpoint.URL {
+			if err := h.opts.Hints.Put(ctx, creds.Endpoint.URL); err != nil {
+				h.opts.Logger.Warn("endpoint hint not kept", "error", err.Error())
+			}
+		}
+	default: // no answer from the table yet: the next new environment writes it
+	}
 	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
+}
+
+// dialHint dials the store host the hint names as soon as the table
+// answers, beside discovery, and then sends what it named.
+func (h *Handler) dialHint(ctx context.Context) <-chan string {
+	hinted := make(chan string, 1)
+	if h.opts.Hints != nil {
+		go func() {
+			hint, err := h.opts.Hints.Get(ctx)
+			if err != nil {
+				h.opts.Logger.Warn("endpoint hint not read", "error", err.Error())
+			} else if hint != "" {
+				h.opts.AIM.DialStore(ctx, hint)
+			}
+			hinted <- hint
+		}()
+	}
+	return hinted
 }
 
 // Invoke is the Lambda entry point (it implements lambda.Handler): the

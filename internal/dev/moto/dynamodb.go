@@ -3,6 +3,9 @@ package moto
 import (
 	"context"
 	"fmt"
+	"testing"
+
+	"github.com/aimcards/customer-access-token/internal/dev/devutil"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -29,4 +32,23 @@ func (s *Server) CreateLimitTable(ctx context.Context, name string) error {
 		return fmt.Errorf("moto: create table %q: %w", name, err)
 	}
 	return nil
+}
+
+// LimitTableForTest starts a moto_server for t (skipped where MaySkip
+// allows), creates the limit table name in it, and returns a DynamoDB
+// client of it.
+func LimitTableForTest(t testing.TB, name string) *dynamodb.Client {
+	t.Helper()
+	m, err := Start(t.Context())
+	if devutil.MaySkip(err) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Stop() })
+	if err := m.CreateLimitTable(t.Context(), name); err != nil {
+		t.Fatal(err)
+	}
+	return dynamodb.NewFromConfig(m.AWSConfig())
 }

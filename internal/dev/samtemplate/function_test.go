@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aimcards/customer-access-token/internal/endpointhint"
 )
 
 // Lambda's log levels, lowest first.
@@ -85,7 +87,8 @@ func roleStatementsOf(t *testing.T, tpl Template, roleID string) (managed []any,
 // (no logs:CreateLogGroup, so a deleted group is not recreated without
 // retention), read of the one secret by its name in this account and region,
 // kms:Decrypt on the given key through Secrets Manager only when a key is
-// given, and UpdateItem on the client limit table. Nothing else, and no managed policy.
+// given, UpdateItem on the client limit table, and GetItem and PutItem on its
+// endpoint hint item only. Nothing else, and no managed policy.
 func TestLeastPrivilege(t *testing.T) {
 	tpl := transformed(t)
 	managed, statements := roleStatements(t, tpl)
@@ -125,12 +128,19 @@ func TestLeastPrivilege(t *testing.T) {
 			if table, attr, _ := getAtt(s.body["Resource"]); s.guard != "" || table != "ClientLimitTable" || attr != "Arn" {
 				t.Errorf("dynamodb:UpdateItem: guard %q, resource %v; want always, on ClientLimitTable's ARN only", s.guard, s.body["Resource"])
 			}
+		case slices.Equal(actions, []string{"dynamodb:GetItem", "dynamodb:PutItem"}):
+			seen["hint"] = true
+			keys := stringList(field(field(s.body["Condition"], "ForAllValues:StringEquals"), "dynamodb:LeadingKeys"))
+			if table, attr, _ := getAtt(s.body["Resource"]); s.guard != "" || table != "ClientLimitTable" || attr != "Arn" || !slices.Equal(keys, []string{endpointhint.Key}) {
+				t.Errorf("dynamodb:GetItem, PutItem: guard %q, resource %v, leading keys %q; want always, on ClientLimitTable's ARN, the key %q only",
+					s.guard, s.body["Resource"], keys, endpointhint.Key)
+			}
 		default:
 			t.Errorf("unexpected permission %v on %v", actions, s.body["Resource"])
 		}
 	}
-	if !seen["logs"] || !seen["secret"] || !seen["kms"] || !seen["limit"] {
-		t.Errorf("got statements for %v, want the log group, the secret, the optional KMS key and the client limit table", keys(seen))
+	if !seen["logs"] || !seen["secret"] || !seen["kms"] || !seen["limit"] || !seen["hint"] {
+		t.Errorf("got statements for %v, want the log group, the secret, the optional KMS key, the client limit table and the endpoint hint", keys(seen))
 	}
 }
 
