@@ -10,25 +10,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/aimcards/customer-access-token/internal/dev/devutil"
+	"github.com/aimcards/customer-access-token/internal/endpointhint"
 )
 
 // The endpoint hint is the item of the function's table that names the store's
-// AIM host as GetEndPoint last returned it; the function dials that host ahead
-// at init and writes the item when it was missing or named another host.
-var hintKey = map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "aim-endpoint"}}
+// AIM host as GetEndPoint last returned it (endpointhint): the function dials
+// that host ahead at init and writes the item when it was missing or named
+// another host. The bench reads it and deletes it directly in moto, uncounted.
 
 // hint is the host the endpoint hint names, "" when there is none.
-func (up *upstreams) hint(ctx context.Context) (string, error) {
-	out, err := up.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: hintKey, ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return "", fmt.Errorf("read the endpoint hint: %w", err)
-	}
-	s, _ := out.Item["endpoint"].(*types.AttributeValueMemberS)
-	if s == nil {
-		return "", nil
-	}
-	return s.Value, nil
-}
+func (up *upstreams) hint(ctx context.Context) (string, error) { return up.hints().Get(ctx) }
+
+// hints is the function's table as the function reads it, reached directly.
+func (up *upstreams) hints() endpointhint.Table { return endpointhint.Table{DB: up.db, Name: table} }
 
 // clearHint deletes the endpoint hint when the run is without one (-no-hint),
 // so that the next process starts as the first environment after a deploy or a
@@ -37,7 +31,8 @@ func (up *upstreams) clearHint(ctx context.Context) error {
 	if !up.noHint {
 		return nil
 	}
-	if _, err := up.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: hintKey}); err != nil {
+	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: endpointhint.Key}}
+	if _, err := up.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: key}); err != nil {
 		return fmt.Errorf("delete the endpoint hint: %w", err)
 	}
 	return nil

@@ -3,10 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // AIM's hosts keep their addresses from one session to the next, as a store's
@@ -18,9 +14,7 @@ func TestSessionsKeepAIMsHostsAndTheHint(t *testing.T) {
 	bin := buildForTest(t, helloPkg)
 	fullCPU := lambdaSize{memoryMB: 1024}
 	const stale = "https://127.0.0.1:1"
-	if _, err := up.db.PutItem(testContext(t), &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]types.AttributeValue{
-		"pk": hintKey["pk"], "endpoint": &types.AttributeValueMemberS{Value: stale},
-	}}); err != nil {
+	if err := up.hints().Put(testContext(t), stale); err != nil {
 		t.Fatal(err)
 	}
 	var hosts []string
@@ -77,5 +71,24 @@ func TestReportSaysWhetherTheFunctionHadItsHint(t *testing.T) {
 		if md := report(r, o, machine{}); !strings.Contains(md, tt.want) {
 			t.Errorf("-no-hint %v, unhinted %v: report lacks %q; got:\n%s", tt.noHint, tt.unhinted, tt.want, md)
 		}
+	}
+}
+
+// The unmeasured start leaves the hint naming the store's host, as the
+// function writes it, so the measured starts after it find it right.
+func TestPrimeHintHasTheFunctionWriteTheStoresHost(t *testing.T) {
+	t.Parallel()
+	up := startTestUpstreams(t)
+	bin := buildForTest(t, functionPkg)
+	ok, err := primeHint(testContext(t), up, bin, lambdaSize{memoryMB: 1024})
+	if err != nil || !ok {
+		t.Fatalf("got %v, %v, want the hint written", ok, err)
+	}
+	a, err := up.aimHosts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := up.hint(testContext(t)); got != a.store.url() || err != nil {
+		t.Errorf("got hint %q, %v, want the store's host %q", got, err, a.store.url())
 	}
 }
