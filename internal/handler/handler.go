@@ -114,8 +114,8 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.opts.Logger.Warn(msg, "error", err.Error())
 		return
 	}
-	h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)()
-	select {
+	dialled := h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)
+	select { // beside the store's handshake
 	case hint := <-hinted:
 		if hint != creds.Endpoint.URL {
 			if err := h.opts.Hints.Put(ctx, creds.Endpoint.URL); err != nil {
@@ -124,6 +124,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		}
 	default: // no answer from the table yet: the next new environment writes it
 	}
+	dialled()
 	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
