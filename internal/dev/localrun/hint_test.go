@@ -13,6 +13,7 @@ import (
 
 	"github.com/aimcards/customer-access-token/internal/dev/aimsandbox"
 	"github.com/aimcards/customer-access-token/internal/dev/moto"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -67,8 +68,8 @@ func (s *serviceHost) since(n int) []bool {
 	return append([]bool(nil), s.met[n:]...)
 }
 
-// gotItems counts the GetItem calls to DynamoDB that moto has answered
-// (FaultProxy counts those received).
+// gotItems counts the GetItem calls to DynamoDB that the proxy in front of
+// moto has answered, faults included (FaultProxy.Calls counts those received).
 type gotItems struct {
 	*moto.FaultProxy
 	n atomic.Int64
@@ -147,33 +148,36 @@ func TestEndpointHint(t *testing.T) {
 	}
 	// click starts a new environment with extra in its environment, holds
 	// its GetEndPoint until until() and sends a click: 302 to the store's
-	// card page, after one GetEndPoint and no warning about the hint. It
-	// returns whether until() came true before GetEndPoint was answered.
-	click := func(t *testing.T, until func() bool, extra map[string]string) bool {
+	// card page, after one GetEndPoint. It returns whether until() came
+	// true before GetEndPoint was answered, and where the environment's
+	// output starts.
+	click := func(t *testing.T, until func() bool, extra map[string]string) (met bool, logged int) {
 		t.Helper()
 		n, logged := svc.hold(until), len(r.out.String())
 		f := r.start(t, merged(env, extra), 0)
 		f.wantRedirect(t, f.invokeFile(t, goodEvent))
-		if out := r.out.String()[logged:]; strings.Contains(out, "endpoint hint not") {
-			t.Fatalf("got a warning about the hint, want none (a table too slow?): %s", out)
-		}
-		met := svc.since(n)
-		if len(met) == 0 {
+		held := svc.since(n)
+		if len(held) == 0 {
 			t.Fatalf("got no GetEndPoint call, want 1 (at init)")
 		}
-		if len(met) != 1 {
-			t.Errorf("got %d GetEndPoint calls, want 1 (at init, within its budget)", len(met))
+		if len(held) != 1 {
+			t.Errorf("got %d GetEndPoint calls, want 1 (at init, within its budget)", len(held))
 		}
-		return met[0]
+		return held[0], logged
 	}
 	// clickReadingHint is click with GetEndPoint held until the table has
 	// answered the hint's GetItem, so that init knows the hint by the time
-	// discovery ends, as it does when the table is not slow.
+	// discovery ends, as it does when the table is not slow; the table
+	// works, so nothing is to be warned of.
 	clickReadingHint := func(t *testing.T, extra map[string]string) {
 		t.Helper()
 		n := ddb.n.Load()
-		if !click(t, func() bool { return ddb.n.Load() > n }, extra) {
+		met, logged := click(t, func() bool { return ddb.n.Load() > n }, extra)
+		if !met {
 			t.Errorf("got no GetItem of the hint answered before GetEndPoint was, want one at init")
+		}
+		if out := r.out.String()[logged:]; strings.Contains(out, "endpoint hint not") {
+			t.Errorf("got a warning about the hint, want none: %s", out)
 		}
 	}
 
@@ -189,7 +193,7 @@ func TestEndpointHint(t *testing.T) {
 
 	t.Run("the next one dials the store's host before GetEndPoint answers", func(t *testing.T) {
 		conns, puts := r.sb.Connections(), ddb.Calls("PutItem")
-		if !click(t, func() bool { return r.sb.Connections() > conns }, nil) {
+		if met, _ := click(t, func() bool { return r.sb.Connections() > conns }, nil); !met {
 			t.Errorf("got GetEndPoint answered with no connection to the store's host, want the hinted host dialled beside discovery")
 		}
 		if n := r.sb.Connections() - conns; n != 1 {
@@ -231,6 +235,30 @@ func TestEndpointHint(t *testing.T) {
 		}
 		if n := otherConns.Load(); n != 0 {
 			t.Errorf("got %d connections to a host AIM_ENDPOINT_HOSTS refuses, want none", n)
+		}
+	})
+
+	t.Run("a table failing or slow changes nothing but a warning", func(t *testing.T) {
+		defer ddb.ClearFault()
+		for _, fault := range []struct {
+			status int
+			err    string
+			delay  time.Duration
+		}{{500, "InternalServerError", 0}, {0, "", 5 * time.Second}} {
+			ddb.SetFault(fault.status, fault.err, fault.delay)
+			conns, logged := r.sb.Connections(), len(r.out.String())
+			click(t, nil, nil)
+			if n := r.sb.Connections() - conns; n != 1 {
+				t.Errorf("%s %s: got %d connections to the store's host, want 1 (dialled after discovery)", fault.err, fault.delay, n)
+			}
+			// The read ends on its own time, after init at worst.
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(r.out.String()[logged:], "endpoint hint not read") && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if !strings.Contains(r.out.String()[logged:], "endpoint hint not read") {
+				t.Errorf("%s %s: got no warning that the hint was not read within 10 s, want one", fault.err, fault.delay)
+			}
 		}
 	})
 	t.Run("nothing leaked", func(t *testing.T) { r.checkNoLeaks(t) })
