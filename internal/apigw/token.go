@@ -51,10 +51,8 @@ func checkToken(name, v string, max int) (string, error) {
 	if len(v) > max {
 		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value is too long.", name)}
 	}
-	for i := 0; i < len(v); i++ {
-		if v[i] < 0x21 || v[i] > 0x7e || v[i] == ',' {
-			return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
-		}
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x21 || r > 0x7e || r == ',' }) {
+		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
 	}
 	return v, nil
 }
