@@ -199,9 +199,9 @@ func (p *parser) list(name string, check func(string) (string, error)) []string 
 }
 
 // origin reads a scheme://host[:port] value, a trailing slash allowed,
-// normalised as apigw compares it with a request's Origin. Plain http is refused unless the host is
-// loopback (a local storefront): no browser on the internet should be
-// trusted over clear text.
+// normalised as apigw compares it with a request's Origin. Plain http is
+// refused unless the host is loopback (a local storefront): no browser on
+// the internet should be trusted over clear text.
 func origin(o string) (string, error) {
 	norm, err := apigw.NormalizeOrigin(strings.TrimSuffix(o, "/"))
 	if err != nil {
