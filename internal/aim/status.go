@@ -39,11 +39,10 @@ type flexString string
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*f = flexString(s)
-		return nil
+	if json.Unmarshal(b, &s) != nil {
+		s = string(bytes.TrimSpace(b))
 	}
-	*f = flexString(bytes.TrimSpace(b))
+	*f = flexString(s)
 	return nil
 }
 
