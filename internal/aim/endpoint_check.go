@@ -1,6 +1,7 @@
 package aim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -66,10 +67,7 @@ func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
 	case len(allowed) == 0:
 		return u, nil
 	}
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
-	}
+	port := cmp.Or(u.Port(), map[string]string{"https": "443", "http": "80"}[u.Scheme])
 	for _, p := range allowed {
 		if p.match(host, port) {
 			return u, nil
