@@ -81,10 +81,7 @@ func AllowedHost(entry string) (string, error) {
 		host = s[1 : len(s)-1]
 	} else if strings.Contains(s, ":") {
 		var err error
-		if host, port, err = net.SplitHostPort(s); err != nil {
-			return "", errNotHost
-		}
-		if port == "" || !aim.ValidPort(port) {
+		if host, port, err = net.SplitHostPort(s); err != nil || port == "" || !aim.ValidPort(port) {
 			return "", errNotHost
 		}
 		if port = strings.TrimLeft(port, "0"); port == "443" {
