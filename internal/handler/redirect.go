@@ -59,10 +59,7 @@ func checkAccountURL(raw string, allowedHosts []string) (host string, err error)
 // entry without a port allows the host on any port, one with a port only
 // that port.
 func hostAllowed(allowed []string, host, port string) bool {
-	if slices.Contains(allowed, host) {
-		return true
-	}
-	return port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
+	return slices.Contains(allowed, host) || port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
 }
 
 // AllowedHost returns an entry of the AccountManagementUrl allow-list as
