@@ -3,6 +3,7 @@ package aim
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -66,10 +67,5 @@ func (s Status) Failed() bool {
 	if n, err := strconv.ParseFloat(code, 64); err == nil {
 		return n >= 400
 	}
-	for _, w := range failureWords {
-		if strings.Contains(code, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(failureWords, func(w string) bool { return strings.Contains(code, w) })
 }
