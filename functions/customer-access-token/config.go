@@ -51,16 +51,16 @@ func parseConfig(getenv func(string) string) (config, error) {
 		AIMTimeout:           p.duration("AIM_TIMEOUT", 4*time.Second, 60*time.Second),
 		CacheTTL:             p.duration("CACHE_TTL", 5*time.Minute, 24*time.Hour),
 		TokenCookie:          p.cookieName("TOKEN_COOKIE"),
-		AllowedOrigins:       p.list("ALLOWED_ORIGINS", func(s string) string { return strings.TrimSuffix(s, "/") }, origin),
+		AllowedOrigins:       p.list("ALLOWED_ORIGINS", origin),
 		ErrorRedirectURL:     p.page("ERROR_REDIRECT_URL"),
-		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", nil, handler.AllowedHost),
-		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", nil, func(h string) (string, error) { return h, nil }),
+		RedirectAllowedHosts: p.list("REDIRECT_ALLOWED_HOSTS", handler.AllowedHost),
+		EndpointHosts:        p.list("AIM_ENDPOINT_HOSTS", func(h string) (string, error) { return h, nil }),
 		StaleMax:             p.duration("STALE_MAX", time.Hour, 7*24*time.Hour),
 		FailureBackoff:       p.duration("FAILURE_BACKOFF", 5*time.Second, time.Minute),
 		ClientLimitTable:     p.tableName("CLIENT_LIMIT_TABLE"),
 		ClientLimit:          p.count("CLIENT_LIMIT", 5, 1000),
 		ClientLimitWindow:    p.duration("CLIENT_LIMIT_WINDOW", time.Minute, time.Hour),
-		TrustedProxies:       p.list("TRUSTED_PROXIES", nil, func(s string) (string, error) { n, err := netip.ParsePrefix(s); return n.Masked().String(), err }),
+		TrustedProxies:       p.list("TRUSTED_PROXIES", func(s string) (string, error) { n, err := netip.ParsePrefix(s); return n.Masked().String(), err }),
 	}
 	// The AIM client checks its URLs and hosts: configuration names the
 	// variable behind each option it refuses (AIM_APP_ID is checked above).
@@ -179,16 +179,13 @@ func (p *parser) cookieName(name string) string {
 	return v
 }
 
-// list reads a comma-separated variable: each entry trimmed and put
-// through norm when it is not nil, empty ones skipped, the others through
-// check, which returns the entry as kept or why it is refused.
-func (p *parser) list(name string, norm func(string) string, check func(string) (string, error)) []string {
+// list reads a comma-separated variable: each entry trimmed, empty ones
+// skipped, the others through check, which returns the entry as kept or
+// why it is refused.
+func (p *parser) list(name string, check func(string) (string, error)) []string {
 	var out []string
 	for _, v := range strings.Split(p.getenv(name), ",") {
-		if v = strings.TrimSpace(v); norm != nil {
-			v = norm(v)
-		}
-		if v == "" {
+		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
 		kept, err := check(v)
@@ -201,12 +198,12 @@ func (p *parser) list(name string, norm func(string) string, check func(string) 
 	return out
 }
 
-// origin reads a scheme://host[:port] value, normalised as apigw compares
-// it with a request's Origin. Plain http is refused unless the host is
-// loopback (a local storefront): no browser on the internet should be
-// trusted over clear text.
+// origin reads a scheme://host[:port] value, a trailing slash allowed,
+// normalised as apigw compares it with a request's Origin. Plain http is
+// refused unless the host is loopback (a local storefront): no browser on
+// the internet should be trusted over clear text.
 func origin(o string) (string, error) {
-	norm, err := apigw.NormalizeOrigin(o)
+	norm, err := apigw.NormalizeOrigin(strings.TrimSuffix(o, "/"))
 	if err != nil {
 		return "", fmt.Errorf("%q is not an origin such as https://shop.example.com (scheme://host[:port], nothing else)", o)
 	}

@@ -41,8 +41,6 @@ const OpCustomerAccessToken = "CustomerAccessToken"
 //
 // AIM API docs: https://active-ewebservice.biz/aeservices30/api/json/metadata?op=CustomerAccessToken
 func (c *Client) CustomerAccessToken(ctx context.Context, creds Credentials, req AccessTokenRequest) (AccessToken, error) {
-	// Checked as a discovered endpoint is, so that no caller can send
-	// credentials where discovery would not.
 	if _, err := checkEndpoint(creds.Endpoint.URL, c.endpointHosts); err != nil {
 		return AccessToken{}, &Error{Op: OpCustomerAccessToken, Kind: KindUpstream, Err: fmt.Errorf("endpoint refused: %w", err)}
 	}

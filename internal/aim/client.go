@@ -157,15 +157,15 @@ func ValidPort(port string) bool {
 
 // newTransport is http.DefaultTransport (HTTP/2 when the server offers it,
 // proxies from the environment) keeping one connection per host, idle for
-// at most 90 s by the wall clock, so time spent frozen counts:
-// below the idle timeouts that drop a connection on the way to AIM without
-// a word. A connection that stops answering without a word costs one call:
-// over HTTP/1.1 the call that times out closes it; over HTTP/2, where a
-// call that times out leaves it open, a PING unanswered within half the
-// call's timeout of the last frame read closes it, before that call ends. Replays are net/http's own and the Client
-// adds none; with one connection per host, a call reaches AIM at most
-// twice. See the README's "Credentials over
-// time" (Connections, At most one replay).
+// at most 90 s by the wall clock, so time spent frozen counts: below the
+// idle timeouts that drop a connection on the way to AIM without a word. A
+// connection that stops answering without a word costs one call: over
+// HTTP/1.1 the call that times out closes it; over HTTP/2, where a call
+// that times out leaves it open, a PING unanswered within half the call's
+// timeout of the last frame read closes it, before that call ends. The
+// Client adds no replay to net/http's, so with one connection per host a
+// call reaches AIM at most twice. See the README's "Credentials over time"
+// (Connections, At most one replay).
 func newTransport(timeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost = 1

@@ -27,9 +27,6 @@ func (c *Client) do(req *http.Request) (*response, error) {
 	}
 	defer hr.Body.Close()
 	resp := &response{status: hr.StatusCode, header: hr.Header}
-	if hr.ContentLength > maxBodyBytes {
-		return resp, fmt.Errorf("read answer: body of %d bytes exceeds %d", hr.ContentLength, maxBodyBytes)
-	}
 	resp.body, err = io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
 	if err != nil {
 		return resp, fmt.Errorf("read answer: %w", err)

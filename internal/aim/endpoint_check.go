@@ -1,10 +1,12 @@
 package aim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -60,22 +62,14 @@ func checkEndpoint(raw string, allowed []hostPattern) (*url.URL, error) {
 		return nil, err
 	}
 	host := strings.ToLower(u.Hostname())
-	switch {
-	case u.Scheme == "http" && !IsLoopback(host):
+	if u.Scheme == "http" && !IsLoopback(host) {
 		return nil, fmt.Errorf("plain http to non-loopback host %s", host)
-	case len(allowed) == 0:
-		return u, nil
 	}
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	port := cmp.Or(u.Port(), map[string]string{"https": "443", "http": "80"}[u.Scheme])
+	if len(allowed) > 0 && !slices.ContainsFunc(allowed, func(p hostPattern) bool { return p.match(host, port) }) {
+		return nil, fmt.Errorf("host %s is not an allowed endpoint host", host)
 	}
-	for _, p := range allowed {
-		if p.match(host, port) {
-			return u, nil
-		}
-	}
-	return nil, fmt.Errorf("host %s is not an allowed endpoint host", host)
+	return u, nil
 }
 
 // IsLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1: the

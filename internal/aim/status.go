@@ -3,6 +3,7 @@ package aim
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -39,11 +40,10 @@ type flexString string
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*f = flexString(s)
-		return nil
+	if json.Unmarshal(b, &s) != nil {
+		s = string(bytes.TrimSpace(b))
 	}
-	*f = flexString(bytes.TrimSpace(b))
+	*f = flexString(s)
 	return nil
 }
 
@@ -67,10 +67,5 @@ func (s Status) Failed() bool {
 	if n, err := strconv.ParseFloat(code, 64); err == nil {
 		return n >= 400
 	}
-	for _, w := range failureWords {
-		if strings.Contains(code, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(failureWords, func(w string) bool { return strings.Contains(code, w) })
 }

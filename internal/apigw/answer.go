@@ -43,12 +43,12 @@ type answer struct {
 func (m *Mapper) answer(req Request, res Result) answer {
 	var a answer
 	switch {
-	case res.kind == resultPreflight:
+	case res.preflight:
 		a = preflight()
-	case res.kind == resultAccess && req.WantsJSON:
-		a = accessJSON(res.token, res.accountManagementURL)
-	case res.kind == resultAccess:
-		a = redirect(res.accountManagementURL)
+	case res.access != nil && req.WantsJSON:
+		a = accessJSON(*res.access)
+	case res.access != nil:
+		a = redirect(res.access.AccountManagementURL)
 	default:
 		a = m.problem(req, res.problem)
 	}
@@ -94,10 +94,10 @@ type accessBody struct {
 }
 
 // accessJSON answers 200 with the access token and the card-management URL.
-func accessJSON(token, accountManagementURL string) answer {
+func accessJSON(body accessBody) answer {
 	a := newAnswer(http.StatusOK, outcomeJSON)
 	a.header.Set("Content-Type", "application/json")
-	b, _ := json.Marshal(accessBody{Token: token, AccountManagementURL: accountManagementURL})
+	b, _ := json.Marshal(body)
 	a.body = string(b)
 	return a
 }

@@ -49,9 +49,6 @@ func cookieToken(ev event, name string) (string, error) {
 	if err != nil {
 		return "", &RequestError{Param: param, Detail: fmt.Sprintf("The %s cookie could not be read.", name)}
 	}
-	if v == "" {
-		return "", nil
-	}
 	if strings.Contains(v, "%") {
 		if v, err = url.PathUnescape(v); err != nil {
 			return "", &RequestError{Param: param, Detail: fmt.Sprintf("The %s cookie holds a broken %%-escape.", name)}

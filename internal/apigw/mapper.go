@@ -93,10 +93,7 @@ func (m *Mapper) Parse(payload []byte) Request {
 // once and is one of the allowed origins once both are normalised.
 func (m *Mapper) allowedOrigin(ev event) string {
 	origin, n := ev.Header("origin")
-	if n != 1 || origin == "" {
-		return ""
-	}
-	if norm, err := NormalizeOrigin(origin); err != nil || !slices.Contains(m.origins, norm) {
+	if norm, err := NormalizeOrigin(origin); n != 1 || err != nil || !slices.Contains(m.origins, norm) {
 		return ""
 	}
 	return origin

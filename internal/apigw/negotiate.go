@@ -10,14 +10,12 @@ import (
 // text/html. Accept */* or no Accept is no preference (a redirect).
 func wantsJSON(ev event) (bool, error) {
 	format, err := singleParam(ev, "format")
-	if err != nil {
+	switch {
+	case err != nil:
 		return false, err
-	}
-	switch strings.ToLower(format) {
-	case "json":
+	case strings.ToLower(format) == "json":
 		return true, nil
-	case "":
-	default:
+	case format != "":
 		return false, &RequestError{Param: "format", Detail: "format must be json when given."}
 	}
 	accept, _ := ev.Header("accept")

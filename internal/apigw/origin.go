@@ -20,10 +20,8 @@ var defaultPorts = map[string]string{"https": "443", "http": "80"}
 // value that is not scheme://host[:port] in printable ASCII (a path, a
 // query, user-info, a port that is not 1-65535, "null") is an error.
 func NormalizeOrigin(s string) (string, error) {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= 0x20 || s[i] >= 0x7f {
-			return "", errNotOrigin
-		}
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= 0x20 || r >= 0x7f }) {
+		return "", errNotOrigin
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Opaque != "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(s, "#") {

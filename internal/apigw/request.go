@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Modes AIM accepts for CustomerAccessToken, and whether each needs ItemKey.
@@ -74,7 +75,7 @@ func parseMode(ev event) (string, error) {
 	}
 	// ASCII only: strings.ToUpper would turn look-alikes such as "ı" into "I".
 	mode := strings.ToUpper(v)
-	if _, ok := modes[mode]; !ok || !isASCII(v) {
+	if _, ok := modes[mode]; !ok || strings.ContainsFunc(v, func(r rune) bool { return r > unicode.MaxASCII }) {
 		return "", &RequestError{Param: "Mode", Detail: "Mode must be ADD_CUSTOMER_CARD, ADD_CONTRACT_CARD, ADD_STUDENT_CARD or UPDATE_CARD."}
 	}
 	return mode, nil
@@ -105,13 +106,4 @@ func parsePositive(ev event, name string, bits int) (int64, error) {
 		return 0, &RequestError{Param: name, Detail: fmt.Sprintf("%s must be a positive whole number of at most %d bits.", name, bits)}
 	}
 	return n, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

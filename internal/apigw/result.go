@@ -13,29 +13,21 @@ const (
 // Result is what the handler answers a request with. Build it with Access,
 // Failure or Preflight; the zero Result is an internal error.
 type Result struct {
-	kind                        resultKind
-	token, accountManagementURL string
-	problem                     Problem
+	access    *accessBody // set by Access
+	preflight bool
+	problem   Problem
 }
-
-type resultKind int
-
-const (
-	resultFailure resultKind = iota
-	resultAccess
-	resultPreflight
-)
 
 // Access answers with a customer access token: a redirect to
 // accountManagementURL, or both in a JSON body when the caller asked for it.
 func Access(token, accountManagementURL string) Result {
-	return Result{kind: resultAccess, token: token, accountManagementURL: accountManagementURL}
+	return Result{access: &accessBody{Token: token, AccountManagementURL: accountManagementURL}}
 }
 
 // Failure answers with a problem: problem+json or, for a redirect-mode
 // request with an error page configured, a redirect to that page.
-func Failure(p Problem) Result { return Result{kind: resultFailure, problem: p} }
+func Failure(p Problem) Result { return Result{problem: p} }
 
 // Preflight answers a CORS preflight that Parse found to come from an
 // allowed origin.
-func Preflight() Result { return Result{kind: resultPreflight} }
+func Preflight() Result { return Result{preflight: true} }

@@ -14,9 +14,9 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 		return tok, err
 	}
 	if !ev.Authorizer {
-		auth, n := ev.Header("authorization")
-		if n > 1 || strings.Contains(auth, ",") {
-			return "", sentTwice("Authorization")
+		auth, err := sentOnce(ev, "Authorization")
+		if err != nil {
+			return "", err
 		}
 		scheme, rest, _ := strings.Cut(auth, " ")
 		if strings.EqualFold(scheme, "Bearer") && rest != "" {
@@ -34,12 +34,9 @@ func customerToken(ev event, tokenCookie string) (string, error) {
 
 // headerValue returns a header sent at most once, checked like a token.
 func headerValue(ev event, name string, max int) (string, error) {
-	v, n := ev.Header(name)
-	if n > 1 || strings.Contains(v, ",") {
-		return "", sentTwice(name)
-	}
-	if v == "" {
-		return "", nil
+	v, err := sentOnce(ev, name)
+	if err != nil {
+		return "", err
 	}
 	return checkToken(name, v, max)
 }
@@ -51,18 +48,20 @@ func checkToken(name, v string, max int) (string, error) {
 	if len(v) > max {
 		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value is too long.", name)}
 	}
-	for i := 0; i < len(v); i++ {
-		if v[i] < 0x21 || v[i] > 0x7e || v[i] == ',' {
-			return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
-		}
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x21 || r > 0x7e || r == ',' }) {
+		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s value holds characters that are not allowed.", name)}
 	}
 	return v, nil
 }
 
-// sentTwice refuses a header that came more than once. HTTP APIs join a
-// repeated header's values with commas, and none of the values the
-// function reads from headers (AIM tokens, device ids, a Bearer token)
-// holds one, so a comma is a repeated header too.
-func sentTwice(name string) error {
-	return &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}
+// sentOnce returns a header's value and refuses a header that came more
+// than once. HTTP APIs join a repeated header's values with commas, and
+// none of the values the function reads from headers (AIM tokens, device
+// ids, a Bearer token) holds one, so a comma is a repeated header too.
+func sentOnce(ev event, name string) (string, error) {
+	v, n := ev.Header(name)
+	if n > 1 || strings.Contains(v, ",") {
+		return "", &RequestError{Param: name, Detail: fmt.Sprintf("The %s header must be sent once.", name)}
+	}
+	return v, nil
 }

@@ -1,6 +1,7 @@
 package emf
 
 import (
+	"cmp"
 	"strings"
 	"time"
 )
@@ -94,10 +95,7 @@ func millis(d time.Duration) float64 {
 // printable ASCII, at least one non-space, at most 1024 characters; def
 // when s is blank. Values from the closed sets pass through unchanged.
 func dimensionValue(s, def string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return def
-	}
+	s = cmp.Or(strings.TrimSpace(s), def)
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r >= 0x7f {
 			return '_'

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -11,14 +10,12 @@ import (
 	"github.com/aimcards/customer-access-token/internal/aim"
 )
 
-// checkAccountURL decides whether AccountManagementUrl may be followed: an
-// absolute https URL in printable ASCII without spaces, with a host, a
-// port that parses (when it has one), no user-info and, when hosts are
-// configured, an allowed host. Plain http is allowed for loopback hosts only
-// (local runs). The URL is followed exactly as AIM wrote it, never
-// re-encoded, which is why anything a browser would have to encode is
-// refused. It returns the host it found, the one part of the URL that may
-// be logged, and an unsafeURL error when the URL may not be followed.
+// checkAccountURL decides whether AccountManagementUrl may be followed. It
+// is followed exactly as AIM wrote it, never re-encoded, which is why
+// anything a browser would have to encode is refused; plain http is for
+// loopback hosts (local runs) only. It returns the host it found, the one
+// part of the URL that may be logged, and an unsafeURL error when the URL
+// may not be followed.
 func checkAccountURL(raw string, allowedHosts []string) (host string, err error) {
 	for i := 0; i < len(raw); i++ {
 		switch b := raw[i]; {
@@ -33,12 +30,19 @@ func checkAccountURL(raw string, allowedHosts []string) (host string, err error)
 		return "", unsafeURL("not a URL")
 	}
 	host = strings.ToLower(u.Hostname())
-	port, portErr := urlPort(u)
+	// The port as the allow-list is searched for it: no leading zeros, and
+	// none at all when it is the scheme's default.
+	port := strings.TrimLeft(u.Port(), "0")
+	if u.Scheme == "https" && port == "443" || u.Scheme == "http" && port == "80" {
+		port = ""
+	}
 	switch {
 	case host == "":
 		return host, unsafeURL("no host")
-	case portErr != nil:
-		return host, unsafeURL(portErr.Error())
+	case strings.HasSuffix(u.Host, ":"):
+		return host, unsafeURL("empty port")
+	case !aim.ValidPort(u.Port()):
+		return host, unsafeURL("port out of range")
 	case u.User != nil:
 		return host, unsafeURL("user-info in URL")
 	case u.Scheme == "http" && !aim.IsLoopback(host):
@@ -51,30 +55,11 @@ func checkAccountURL(raw string, allowedHosts []string) (host string, err error)
 	return host, nil
 }
 
-// urlPort returns u's port with the scheme's default dropped ("" for
-// none); a colon without a port, or a port outside 1-65535, is an error.
-func urlPort(u *url.URL) (string, error) {
-	if strings.HasSuffix(u.Host, ":") {
-		return "", errors.New("empty port")
-	}
-	p := u.Port()
-	if !aim.ValidPort(p) {
-		return "", errors.New("port out of range")
-	}
-	if p = strings.TrimLeft(p, "0"); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
-		return "", nil
-	}
-	return p, nil
-}
-
 // hostAllowed reports whether host (and port) is in the allow-list: an
 // entry without a port allows the host on any port, one with a port only
 // that port.
 func hostAllowed(allowed []string, host, port string) bool {
-	if slices.Contains(allowed, host) {
-		return true
-	}
-	return port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
+	return slices.Contains(allowed, host) || port != "" && slices.Contains(allowed, net.JoinHostPort(host, port))
 }
 
 // AllowedHost returns an entry of the AccountManagementUrl allow-list as
@@ -93,10 +78,7 @@ func AllowedHost(entry string) (string, error) {
 		host = s[1 : len(s)-1]
 	} else if strings.Contains(s, ":") {
 		var err error
-		if host, port, err = net.SplitHostPort(s); err != nil {
-			return "", errNotHost
-		}
-		if port == "" || !aim.ValidPort(port) {
+		if host, port, err = net.SplitHostPort(s); err != nil || port == "" || !aim.ValidPort(port) {
 			return "", errNotHost
 		}
 		if port = strings.TrimLeft(port, "0"); port == "443" {

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -64,10 +65,7 @@ func classify(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.As(err, &apiErr):
-		if r, ok := reasons[apiErr.ErrorCode()]; ok {
-			return r
-		}
-		return "service error"
+		return cmp.Or(reasons[apiErr.ErrorCode()], "service error")
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout"
 	case errors.As(err, &sendErr):
