@@ -31,7 +31,7 @@ func measureFirstClicks(ctx context.Context, o options, bins binaries, up *upstr
 	defer func(h1 bool) { up.aimHTTP1 = h1 }(up.aimHTTP1)
 	for p, proto := range protocols {
 		up.aimHTTP1 = proto.http1
-		if err := r.prime(ctx, up, bins.function, sz); err != nil {
+		if err := r.prime(ctx, up, bins.function, sz, charges{aim: o.aimRTT, aws: o.awsRTT}); err != nil {
 			return out, err
 		}
 		var fn, peer []coldRun

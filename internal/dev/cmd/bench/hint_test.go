@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // AIM's hosts keep their addresses from one session to the next, as a store's
@@ -80,7 +81,7 @@ func TestPrimeHintHasTheFunctionWriteTheStoresHost(t *testing.T) {
 	t.Parallel()
 	up := startTestUpstreams(t)
 	bin := buildForTest(t, functionPkg)
-	ok, err := primeHint(testContext(t), up, bin, lambdaSize{memoryMB: 1024})
+	ok, err := primeHint(testContext(t), up, bin, lambdaSize{memoryMB: 1024}, charges{aim: 20 * time.Millisecond, aws: 2 * time.Millisecond})
 	if err != nil || !ok {
 		t.Fatalf("got %v, %v, want the hint written", ok, err)
 	}

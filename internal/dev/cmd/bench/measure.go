@@ -68,7 +68,7 @@ func measure(ctx context.Context, o options, bins binaries, up *upstreams) (resu
 
 // measureSize measures both bootstraps at one size.
 func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, sz lambdaSize, r *results) (sizeResult, error) {
-	if err := r.prime(ctx, up, bins.function, sz); err != nil {
+	if err := r.prime(ctx, up, bins.function, sz, charges{aim: o.aimRTT, aws: o.awsRTT}); err != nil {
 		return sizeResult{}, err
 	}
 	var fn, hello samples
@@ -89,8 +89,9 @@ func measureSize(ctx context.Context, o options, bins binaries, up *upstreams, s
 }
 
 // prime has the function write its endpoint hint for AIM's hosts now set, unless
-// the run is without one or the hint names them already, and notes when it did not.
-func (r *results) prime(ctx context.Context, up *upstreams, bin string, sz lambdaSize) error {
+// the run is without one or the hint names them already, and notes when it did
+// not; its round trips are charged c.
+func (r *results) prime(ctx context.Context, up *upstreams, bin string, sz lambdaSize, c charges) error {
 	if up.noHint {
 		return nil
 	}
@@ -102,7 +103,7 @@ func (r *results) prime(ctx context.Context, up *upstreams, bin string, sz lambd
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bench: %d MB, an unmeasured start of the function to write the endpoint hint\n", sz.memoryMB)
-	ok, err := primeHint(ctx, up, bin, sz)
+	ok, err := primeHint(ctx, up, bin, sz, c)
 	if err != nil {
 		return fmt.Errorf("at %d MB: %w", sz.memoryMB, err)
 	}
