@@ -88,7 +88,8 @@ func Start(ctx context.Context, bin string, opts Options) (*Emulator, error) {
 // errExited reports that the emulator ended before it listened.
 var errExited = errors.New("emulator exited before listening")
 
-// startOnce picks ports, starts the process and waits until it listens.
+// startOnce picks ports, starts the process and waits until it listens on
+// both.
 func startOnce(ctx context.Context, bin string, opts Options) (*Emulator, error) {
 	invokeAddr, err := freeAddr()
 	if err != nil {
@@ -111,9 +112,14 @@ func startOnce(ctx context.Context, bin string, opts Options) (*Emulator, error)
 		e.waitErr = e.cmd.Wait()
 		close(e.exited)
 	}()
-	if err := e.waitListening(ctx, invokeAddr); err != nil {
-		_ = e.Stop()
-		return nil, err
+	// Both ports: the emulator binds the Runtime API's in a goroutine of its
+	// own and dies when that port was taken meanwhile (by any connection's
+	// local port), which may be after its invoke API listens.
+	for _, addr := range []string{invokeAddr, runtimeAddr} {
+		if err := e.waitListening(ctx, addr); err != nil {
+			_ = e.Stop()
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -141,8 +147,9 @@ func command(bin, invokeAddr, runtimeAddr string, opts Options) *exec.Cmd {
 	return cmd
 }
 
-// freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr() (string, error) {
+// freeAddr returns a loopback address with a port that was free a moment
+// ago. A variable, so that a test can hand out a taken one.
+var freeAddr = func() (string, error) {
 	port, err := devutil.FreePort()
 	if err != nil {
 		return "", fmt.Errorf("rie: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -138,6 +139,38 @@ func TestStopEndsEmulatorAndFunction(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("function process %d still runs after Stop", pid)
+}
+
+// TestStartRetriesWhenTheRuntimePortIsTaken: a port picked for the Runtime
+// API and taken before the emulator binds it (here as an open connection's
+// local port) kills that emulator, which may already listen for invokes;
+// Start must not return it but try new ports, and the function then runs.
+// Not parallel: it changes how every Start picks its ports.
+func TestStartRetriesWhenTheRuntimePortIsTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	picks := 0
+	defer rie.SetFreeAddr(func(orig func() (string, error)) (string, error) {
+		if picks++; picks == 2 { // the first attempt's Runtime API port
+			return conn.LocalAddr().String(), nil
+		}
+		return orig()
+	})()
+	e := startSelf(t, 0, new(devutil.Buffer))
+	if got := invokeReply(t, e, request{Echo: "ok"}); got.Echo != "ok" {
+		t.Errorf("got echo %q, want ok", got.Echo)
+	}
+	if picks < 4 {
+		t.Errorf("got %d ports picked, want a second attempt's two after the taken one", picks)
+	}
 }
 
 func TestStartFails(t *testing.T) {
