@@ -5,6 +5,7 @@ package moto
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -46,6 +47,26 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("moto: start: moto_server not found on PATH (install it with %s): %w", InstallHint, err)
 	}
+	// A port picked free can be taken before moto_server binds it (any
+	// connection's local port can take it); it then exits, and a new port
+	// is tried.
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, path)
+		if err == nil || attempt == startAttempts || ctx.Err() != nil || !errors.Is(err, errExitedEarly) {
+			return s, err
+		}
+	}
+}
+
+// startAttempts bounds the tries of Start.
+const startAttempts = 3
+
+// errExitedEarly reports that moto_server ended before it answered.
+var errExitedEarly = errors.New("moto_server exited early")
+
+// start launches moto_server at path on a free loopback port and waits until
+// it answers.
+func start(ctx context.Context, path string) (*Server, error) {
 	port, err := devutil.FreePort()
 	if err != nil {
 		return nil, fmt.Errorf("moto: start: %w", err)
@@ -101,7 +122,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 		}
 		select {
 		case <-s.done:
-			return fmt.Errorf("moto_server exited early: %v", s.waitErr)
+			return fmt.Errorf("%w: %v", errExitedEarly, s.waitErr)
 		case <-ctx.Done():
 			return fmt.Errorf("moto_server did not answer: %w", ctx.Err())
 		case <-tick.C:

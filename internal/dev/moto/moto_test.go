@@ -146,3 +146,37 @@ func TestStartReportsEarlyExit(t *testing.T) {
 		}
 	}
 }
+
+// TestStartRetriesAfterEarlyExit: a moto_server whose port was taken before
+// it bound it exits; Start tries again on a new port.
+func TestStartRetriesAfterEarlyExit(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses a shell script as moto_server")
+	}
+	// The interpreter itself: a PATH-dependent shim will not run below.
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
+	if devutil.MaySkip(err) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatalf("python3, which moto_server needs anyway: %v", err)
+	}
+	python := strings.TrimSpace(string(out))
+	dir := t.TempDir()
+	count := filepath.Join(dir, "count")
+	// First run: the port is taken. Second: any HTTP server on the port given with -p.
+	script := "#!/bin/sh\nif [ ! -e " + count + " ]; then : > " + count + "; echo 'Address already in use' >&2; exit 1; fi\n" +
+		"echo again >> " + count + "\nexec " + python + " -m http.server --bind 127.0.0.1 \"$4\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "moto_server"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	s, err := moto.Start(t.Context())
+	if err != nil {
+		t.Fatalf("Start: %v, want a second attempt that answers", err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	if b, _ := os.ReadFile(count); string(b) != "again\n" {
+		t.Errorf("got %q in the run log, want one run after the one that exited", b)
+	}
+}
