@@ -25,8 +25,8 @@ func (up *upstreams) hint(ctx context.Context) (string, error) { return up.hints
 func (up *upstreams) hints() endpointhint.Table { return endpointhint.Table{DB: up.db, Name: table} }
 
 // clearHint deletes the endpoint hint when the run is without one (-no-hint),
-// so that the next process starts as the first environment after a deploy or a
-// change of the store's host does.
+// so that the next process starts as a new stack's first environment does, or
+// the first after a change of the store's host.
 func (up *upstreams) clearHint(ctx context.Context) error {
 	if !up.noHint {
 		return nil

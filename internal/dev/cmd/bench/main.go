@@ -64,7 +64,7 @@ func main() {
 	flag.Float64Var(&cpuScale, "cpu-scale", 1, "scale every CPU quota by this factor: below 1 when this machine's hello-world init is faster than Lambda's published one")
 	flag.BoolVar(&o.verbose, "v", false, "print every run's figures to stderr")
 	flag.BoolVar(&o.aimHTTP1, "aim-http1", false, "AIM's TLS hosts speak HTTP/1.1 only; by default they offer HTTP/2 (ALPN), as IIS 10 does")
-	flag.BoolVar(&o.noHint, "no-hint", false, "delete the function's endpoint hint before every start, as after a deploy or a change of the store's host; by default an unmeasured start writes it before each size and protocol")
+	flag.BoolVar(&o.noHint, "no-hint", false, "delete the function's endpoint hint before every start, as in a new stack's first environment or after a change of the store's host; by default an unmeasured start writes it before each size and protocol")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

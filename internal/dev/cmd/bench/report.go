@@ -64,7 +64,7 @@ func aimProtocol(o options) string {
 func hintState(r results, o options) string {
 	switch {
 	case o.noHint:
-		return "no endpoint hint (`-no-hint`: deleted before every start, as after a deploy or a change of the store's host)"
+		return "no endpoint hint (`-no-hint`: deleted before every start, as in a new stack's first environment or after a change of the store's host)"
 	case r.unhinted:
 		return "**no endpoint hint**: an unmeasured start did not write it"
 	}
