@@ -114,17 +114,18 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 		h.opts.Logger.Warn(msg, "error", err.Error())
 		return
 	}
-	dialled := h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)
-	select { // beside the store's handshake
+	dialled := make(chan struct{})
+	go func() { h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)(); close(dialled) }()
+	select { // the hint is written during the store's handshake, never after it
 	case hint := <-hinted:
 		if hint != creds.Endpoint.URL {
 			if err := h.opts.Hints.Put(ctx, creds.Endpoint.URL); err != nil {
 				h.opts.Logger.Warn("endpoint hint not kept", "error", err.Error())
 			}
 		}
-	default: // no answer from the table yet: the next new environment writes it
+		<-dialled
+	case <-dialled: // the table has not answered: the next new environment writes it
 	}
-	dialled()
 	h.opts.Logger.Info("credentials prefetched", "ms", h.opts.Now().Sub(start).Milliseconds(),
 		"secrets_ms", u.secrets.Milliseconds(), "discovery_ms", u.discovery.Milliseconds())
 }
