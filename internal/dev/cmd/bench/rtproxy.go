@@ -23,7 +23,14 @@ type rtProxy struct {
 	answer atomic.Int64
 
 	mu   sync.Mutex
-	open map[net.Conn]struct{}
+	open map[net.Conn]proxied // by the client's side
+}
+
+// proxied is the upstream side of an open connection, and done, closed when
+// the connection is over and counts no more.
+type proxied struct {
+	up   net.Conn
+	done chan struct{}
 }
 
 // startRTProxy listens on a free loopback port and forwards to target.
@@ -32,7 +39,7 @@ func startRTProxy(target string) (*rtProxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("round-trip proxy: %w", err)
 	}
-	p := &rtProxy{ln: ln, target: target, open: map[net.Conn]struct{}{}}
+	p := &rtProxy{ln: ln, target: target, open: map[net.Conn]proxied{}}
 	p.setCharge(charge{})
 	go p.serve()
 	return p, nil
@@ -80,12 +87,20 @@ func (p *rtProxy) close() {
 	p.cut()
 }
 
-// cut closes every open connection, and keeps listening.
+// cut closes every open connection, both sides, and returns once they count
+// no more: what an upstream sends as it closes (a TLS alert, HTTP/2's GOAWAY)
+// must not count in the next session. It keeps listening.
 func (p *rtProxy) cut() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	for c := range p.open {
-		c.Close() //nolint:errcheck
+	var done []chan struct{}
+	for down, c := range p.open {
+		down.Close() //nolint:errcheck
+		c.up.Close() //nolint:errcheck
+		done = append(done, c.done)
+	}
+	p.mu.Unlock()
+	for _, d := range done {
+		<-d
 	}
 }
 
@@ -99,14 +114,18 @@ func (p *rtProxy) serve() {
 	}
 }
 
-// track adds c to, or removes it from, the connections close cuts.
-func (p *rtProxy) track(c net.Conn, add bool) {
+// track adds down and its upstream side to the connections cut closes, and
+// returns what removes them once the connection counts no more.
+func (p *rtProxy) track(down, up net.Conn) (untrack func()) {
+	c := proxied{up: up, done: make(chan struct{})}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if add {
-		p.open[c] = struct{}{}
-	} else {
-		delete(p.open, c)
+	p.open[down] = c
+	return func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		delete(p.open, down)
+		close(c.done)
 	}
 }
 
@@ -118,8 +137,7 @@ func (p *rtProxy) handle(down net.Conn) {
 		return
 	}
 	defer up.Close()
-	p.track(down, true)
-	defer p.track(down, false)
+	defer p.track(down, up)()
 	p.conns.Add(1)
 	c := *p.charge.Load()
 	l := &link{open: time.Now().Add(c.open), delay: c, answers: &p.answer}
