@@ -95,10 +95,11 @@ func New(opts Options) *Handler {
 
 // Prefetch fetches the ApiKey, endpoint and OAuthToken ahead of the first
 // request (the service host's connection is dialled before, see
-// aim.Client.DialService), and opens the store host's connection after
-// discovery, waiting for it so that init does not end mid-handshake: the
-// first request after init pays one round trip, not three. A failure is
-// logged and left for the request path to retry.
+// aim.Client.DialService), and opens the store host's connection as soon as
+// its name is known (from the endpoint hint, beside discovery; else after
+// it), waiting for it so that init does not end mid-handshake: the first
+// request after init pays one round trip, not three. A failure is logged
+// and left for the request path to retry.
 func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, stale.ErrCutShort)
 	defer cancel()
@@ -116,7 +117,7 @@ func (h *Handler) Prefetch(ctx context.Context, budget time.Duration) {
 	}
 	dialled := make(chan struct{})
 	go func() { h.opts.AIM.DialStore(ctx, creds.Endpoint.URL)(); close(dialled) }()
-	select { // the hint is written during the store's handshake, never after it
+	select { // the hint is written while the store's handshake runs
 	case hint := <-hinted:
 		if hint != creds.Endpoint.URL {
 			if err := h.opts.Hints.Put(ctx, creds.Endpoint.URL); err != nil {
